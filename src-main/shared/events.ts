@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+export const jobStates = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+export const jobStateSchema = z.enum(jobStates);
+export type JobState = z.infer<typeof jobStateSchema>;
+
+export const jobSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  state: jobStateSchema,
+  /** 0..1 */
+  progress: z.number(),
+  message: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  result: z.unknown().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Job = z.infer<typeof jobSchema>;
+
+/** Everything the engine pushes to its clients; the same union travels over IPC and WebSocket. */
+export const engineEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job'), job: jobSchema }),
+  z.object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string(), at: z.string() }),
+  z.object({ type: z.literal('engine'), status: z.enum(['starting', 'ready', 'restarted', 'crashed']), message: z.string(), at: z.string() }),
+]);
+export type EngineEvent = z.infer<typeof engineEventSchema>;

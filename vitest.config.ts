@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+import { resolve } from 'node:path';
+
+export default defineConfig({
+  resolve: {
+    alias: { '@bullpen/lightgbm': resolve(__dirname, 'native/lightgbm/src/index.ts') },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    // Two cores: files run one at a time in forks so native code and DuckDB files never contend.
+    pool: 'forks',
+    fileParallelism: false,
+    reporters: ['default'],
+  },
+});
