@@ -1,0 +1,43 @@
+import type { Job, JobState } from '../../../src-main/shared/events';
+
+const stateRank: Record<JobState, number> = {
+  queued: 0,
+  running: 1,
+  completed: 2,
+  failed: 2,
+  cancelled: 2,
+  interrupted: 2,
+};
+
+export const isActive = (job: Job): boolean => job.state === 'queued' || job.state === 'running';
+
+/**
+ * The jobs this window knows about, fed by list calls and by live job events. Answers and events can
+ * arrive out of order (a call's answer after the job's first progress event), so an update never moves
+ * a job backwards: not to an earlier state, not to less progress within the same state.
+ */
+export class JobsStore {
+  #byId = $state<Record<string, Job>>({});
+
+  readonly list: Job[] = $derived(
+    Object.values(this.#byId).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)),
+  );
+
+  upsert(job: Job): void {
+    const known = this.#byId[job.id];
+    if (known) {
+      const rankNew = stateRank[job.state];
+      const rankOld = stateRank[known.state];
+      if (rankNew < rankOld) return;
+      if (rankNew === rankOld && rankNew < 2 && job.progress < known.progress) return;
+    }
+    this.#byId[job.id] = job;
+  }
+
+  /** A fresh list from the engine is the truth (e.g. jobs that became `interrupted` after a restart). */
+  replaceAll(jobs: Job[]): void {
+    const next: Record<string, Job> = {};
+    for (const job of jobs) next[job.id] = job;
+    this.#byId = next;
+  }
+}
