@@ -1,0 +1,105 @@
+/**
+ * Data and feature-store benchmark, side by side in one run (median of RUNS):
+ *  1. import of the 17 Retrosheet seasons through importRetrosheet (parse, validate, stage, upsert in one
+ *     transaction) vs DuckDB's own read_csv of the same gz files into a table (no validation: the floor);
+ *  2. materialization of the default feature set (41 features) for every game, forced;
+ *  3. feature-matrix extraction: loadFeatureMatrix to a row-major Float64Array vs reading the same
+ *     values from a Parquet file into a Float64Array with DuckDB (the floor).
+ * Needs ../shared/data (falls back to the 20-season demo league for 2 and 3 when absent).
+ * Run: npx tsx bench/data.ts  (or npm run bench -- data). Prints JSON, appends rows to bench/RESULTS.md.
+ */
+import { execSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Workspace } from '../src-main/engine/workspace/workspace';
+import { importRetrosheet } from '../src-main/engine/data/retrosheetImporter';
+import { buildDemo, DEFAULT_DEMO } from '../src-main/engine/demo/buildDemo';
+import { materializeSet } from '../src-main/engine/features/materialize';
+import { loadFeatureMatrix } from '../src-main/engine/features/featureMatrix';
+import { exportFeatureSet } from '../src-main/engine/features/featureStore';
+import { hasSharedData, sharedDataPath } from '../test/support/sharedData';
+
+const RUNS = 3;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const work = mkdtempSync(join(tmpdir(), 'bullpen-bench-data-'));
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+async function main() {
+  const real = hasSharedData();
+  const ws = await Workspace.open(join(work, 'bench.duckdb'));
+  const result: Record<string, unknown> = { data: real ? 'retrosheet 2000-2016' : 'demo league 2000-2019 (no ../shared/data)' };
+  const rows: string[] = [];
+  const machine = `${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`;
+  const commit = (() => { try { return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim(); } catch { return 'unknown'; } })();
+  const date = new Date().toISOString().slice(0, 10);
+
+  if (real) {
+    const dir = sharedDataPath('retrosheet');
+    const files = readdirSync(dir).filter((f) => /^GL\d{4}\.TXT\.gz$/.test(f)).map((f) => join(dir, f));
+    const ours: number[] = [];
+    const floor: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      ours.push(await timed(() => importRetrosheet(ws, files)));
+      floor.push(await timed(() => ws.run(`CREATE OR REPLACE TEMP TABLE raw_gl AS SELECT * FROM read_csv([${files.map((f) => `'${f}'`).join(',')}], header = false, all_varchar = true)`)));
+    }
+    await ws.run('DROP TABLE temp.raw_gl');
+    const games = Number(await ws.value('SELECT count(*) FROM games'));
+    result.import = { games, importRetrosheetMs: median(ours), duckdbReadCsvMs: median(floor), ratio: median(ours) / median(floor) };
+    rows.push(`| ${date} | ${commit} | ${machine} | data import | 17 Retrosheet seasons (${games} games): importRetrosheet (validate + upsert, 1 tx) vs DuckDB read_csv of the same gz files (${RUNS} runs) | ${median(ours).toFixed(0)} ms vs ${median(floor).toFixed(0)} ms | ${(median(ours) / median(floor)).toFixed(2)} |`);
+  } else {
+    await buildDemo(ws, DEFAULT_DEMO);
+  }
+
+  const mats: number[] = [];
+  let features = 0;
+  let gameRows = 0;
+  for (let i = 0; i < RUNS; i++) {
+    mats.push(await timed(async () => {
+      const m = await materializeSet(ws, 'default', { force: true });
+      features = m.features.length;
+      gameRows = m.rows;
+    }));
+  }
+  result.materialize = { games: gameRows, features, medianMs: median(mats), gamesPerSecond: gameRows / (median(mats) / 1000) };
+  rows.push(`| ${date} | ${commit} | ${machine} | features materialize | default set (${features} features incl. Elo, quality stats) for ${gameRows} games, forced (${RUNS} runs) | ${median(mats).toFixed(0)} ms (${Math.round(gameRows / (median(mats) / 1000))} games/s) | n/a |`);
+
+  const parquet = join(work, 'default.parquet');
+  await exportFeatureSet(ws, 'default', parquet, 'parquet');
+  const loads: number[] = [];
+  const floors: number[] = [];
+  let cells = 0;
+  for (let i = 0; i < RUNS + 2; i++) {
+    loads.push(await timed(async () => {
+      const m = await loadFeatureMatrix(ws, { set: 'default', target: 'home_win' });
+      cells = m.rows * m.cols;
+    }));
+    floors.push(await timed(async () => {
+      const reader = await ws.connection.runAndReadAll(`SELECT * EXCLUDE (game_id, date, season, home_win, over, home_runline, synthetic) FROM read_parquet('${parquet}') WHERE home_win IS NOT NULL`);
+      const cols = reader.getColumnsJS();
+      const n = reader.currentRowCount;
+      const out = new Float64Array(n * cols.length);
+      for (let j = 0; j < cols.length; j++) for (let r = 0; r < n; r++) out[r * cols.length + j] = cols[j][r] === null ? NaN : Number(cols[j][r]);
+    }));
+  }
+  const lm = median(loads);
+  const fm = median(floors);
+  result.matrix = { cells, loadFeatureMatrixMs: lm, parquetFloorMs: fm, cellsPerSecond: cells / (lm / 1000), floorCellsPerSecond: cells / (fm / 1000), ratio: lm / fm };
+  rows.push(`| ${date} | ${commit} | ${machine} | feature matrix | loadFeatureMatrix (${cells} cells, labels, closing prices) vs same values read from Parquet into a Float64Array (${RUNS + 2} runs) | ${lm.toFixed(0)} ms (${(cells / lm / 1000).toFixed(1)}M cells/s) vs ${fm.toFixed(0)} ms (${(cells / fm / 1000).toFixed(1)}M cells/s) | ${(lm / fm).toFixed(2)} |`);
+
+  ws.close();
+  rmSync(work, { recursive: true, force: true });
+  console.log(JSON.stringify(result, null, 2));
+  appendFileSync(join(__dirname, 'RESULTS.md'), rows.join('\n') + '\n');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(5);
+});

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { defineOp } from '../defineOp';
+import { jobSchema } from '../../../shared/events';
+
+const seasonRange = z.string().regex(/^\d{4}(-\d{4})?$/, 'a season or a range like 2000-2019');
+
+export const importResultSchema = z.object({
+  importId: z.string(),
+  files: z.array(z.string()),
+  rowsRead: z.number().int(),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  seasons: z.array(z.number().int()),
+});
+
+export const unmatchedSchema = z.object({
+  count: z.number().int(),
+  byReason: z.record(z.string(), z.number().int()),
+  examples: z.array(z.object({ file: z.string(), line: z.number().int(), reason: z.string(), date: z.string().optional(), home: z.string().optional(), away: z.string().optional() })),
+});
+
+export const oddsImportResultSchema = z.object({
+  importId: z.string(),
+  files: z.array(z.string()),
+  book: z.string(),
+  rowsRead: z.number().int(),
+  matchedGames: z.number().int(),
+  oddsRows: z.number().int(),
+  replaced: z.number().int(),
+  unmatched: unmatchedSchema,
+  scoreMismatches: z.number().int(),
+});
+
+export const dataStatusSchema = z.object({
+  games: z.number().int(),
+  oddsRows: z.number().int(),
+  teams: z.number().int(),
+  synthetic: z.boolean(),
+  seasons: z.array(
+    z.object({
+      season: z.number().int(),
+      games: z.number().int(),
+      final: z.number().int(),
+      scheduled: z.number().int(),
+      synthetic: z.boolean(),
+      gamesWithOdds: z.number().int(),
+      gamesWithClosingMoneyline: z.number().int(),
+      oddsCoverage: z.number(),
+      homeWinRate: z.number().nullable(),
+    }),
+  ),
+  books: z.array(z.object({ book: z.string(), rows: z.number().int(), games: z.number().int() })),
+  lastImport: z
+    .object({ id: z.string(), kind: z.string(), files: z.array(z.string()), finishedAt: z.string(), rowsRead: z.number().int(), inserted: z.number().int(), updated: z.number().int(), unmatched: z.number().int() })
+    .nullable(),
+  demo: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const dataOps = {
+  'demo.build': defineOp({
+    kind: 'job',
+    summary: 'Build the seeded synthetic demo league (30 teams, 162-game seasons, a bookmaker with ~4% vig); labelled synthetic',
+    input: z
+      .object({
+        seed: z.number().int().default(1),
+        seasons: seasonRange.default('2000-2019'),
+        /** Plant both effects (a streak-chasing book and a mid-range scoring shift); false for a clean league. */
+        effects: z.boolean().default(true),
+      })
+      .strict(),
+    output: jobSchema,
+    cli: { path: ['demo'], help: 'build the synthetic demo league (--seed N --seasons 2000-2019)' },
+  }),
+  'data.importRetrosheet': defineOp({
+    kind: 'command',
+    summary: 'Import Retrosheet game logs (GLyyyy.TXT, .gz or .zip) in one transaction; re-importing updates without duplicates',
+    input: z.object({ files: z.array(z.string().min(1)).min(1) }).strict(),
+    output: importResultSchema,
+    cli: { path: ['data', 'import', 'retrosheet'], positionals: ['files...'], help: 'import Retrosheet game logs' },
+  }),
+  'data.importOdds': defineOp({
+    kind: 'command',
+    summary: 'Import odds (Pinnacle per-game + line-history files, or the generic CSV), matched to games; unmatched rows reported',
+    input: z
+      .object({
+        files: z.array(z.string().min(1)).min(1),
+        format: z.enum(['pinnacle', 'generic']).default('generic'),
+        /** Generic CSV only: how prices are written; auto decides per file. */
+        oddsFormat: z.enum(['american', 'decimal', 'auto']).default('auto'),
+      })
+      .strict(),
+    output: oddsImportResultSchema,
+    cli: { path: ['data', 'import', 'odds'], positionals: ['files...'], help: 'import odds (--format pinnacle|generic)' },
+  }),
+  'data.importGames': defineOp({
+    kind: 'command',
+    summary: 'Import games from CSV or Parquet of the documented games schema; rows without scores are scheduled games',
+    input: z.object({ files: z.array(z.string().min(1)).min(1) }).strict(),
+    output: importResultSchema,
+    cli: { path: ['data', 'import', 'games'], positionals: ['files...'], help: 'import games (CSV/Parquet; scheduled games allowed)' },
+  }),
+  'data.status': defineOp({
+    kind: 'query',
+    summary: 'Seasons, game counts, odds coverage and the last import',
+    input: z.object({}).strict(),
+    output: dataStatusSchema,
+    cli: { path: ['data', 'status'], help: 'show what data is loaded' },
+  }),
+  'data.export': defineOp({
+    kind: 'command',
+    summary: 'Export a workspace table to Parquet, CSV or Arrow IPC',
+    input: z.object({ table: z.string().min(1), format: z.enum(['parquet', 'csv', 'arrow']).default('parquet'), out: z.string().min(1) }).strict(),
+    output: z.object({ table: z.string(), format: z.enum(['parquet', 'csv', 'arrow']), out: z.string(), rows: z.number().int() }),
+    cli: { path: ['data', 'export'], positionals: ['table'], help: 'export a table (--format parquet|csv|arrow --out FILE)' },
+  }),
+};

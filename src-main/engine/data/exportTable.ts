@@ -1,0 +1,48 @@
+import { writeFileSync } from 'node:fs';
+import { tableFromJSON, tableToIPC } from 'apache-arrow';
+import { inputError, notFoundError } from '../../shared/errors';
+import type { Sql } from '../workspace/sql';
+
+export type ExportFormat = 'parquet' | 'csv' | 'arrow';
+
+/** Names of the workspace's tables, the only things export accepts (so a name is never SQL). */
+export async function tableNames(sql: Sql): Promise<string[]> {
+  const rows = await sql.all<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1`);
+  return rows.map((r) => r.name);
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const quoteLiteral = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** Plain JSON values for Arrow: dates as ISO text, BIGINT as numbers, nested values as JSON text. */
+function arrowFriendly(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'bigint') return Number(v);
+  if (v !== null && typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+/**
+ * Writes a table (or any SELECT the engine builds) to Parquet or CSV with DuckDB's COPY, or to an
+ * Arrow IPC file through apache-arrow. Returns the row count written.
+ */
+export async function exportQuery(sql: Sql, select: string, format: ExportFormat, out: string): Promise<number> {
+  if (format === 'arrow') {
+    const reader = await sql.connection.runAndReadAll(select);
+    const rows = reader.getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, arrowFriendly(v)])));
+    writeFileSync(out, tableToIPC(tableFromJSON(rows), 'file'));
+    return rows.length;
+  }
+  const opts = format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER true)';
+  await sql.run(`COPY (${select}) TO ${quoteLiteral(out)} ${opts}`);
+  return Number(await sql.value(`SELECT count(*) FROM (${select})`));
+}
+
+/** Exports one named workspace table. */
+export async function exportTable(sql: Sql, table: string, format: ExportFormat, out: string): Promise<{ table: string; format: ExportFormat; out: string; rows: number }> {
+  const names = await tableNames(sql);
+  if (!names.includes(table)) throw notFoundError('TABLE_NOT_FOUND', `no table named ${table}; tables: ${names.join(', ')}`, { table });
+  if (!out) throw inputError('MISSING_OUT', 'give --out FILE');
+  const rows = await exportQuery(sql, `SELECT * FROM ${quoteIdent(table)}`, format, out);
+  return { table, format, out, rows };
+}
