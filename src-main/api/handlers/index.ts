@@ -1,0 +1,3 @@
+export type { Handler, HandlersFor } from './handler';
+export { handlers } from './table';
+export { dispatch } from './dispatch';

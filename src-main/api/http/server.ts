@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { builtMainFile } from '../../engine/workers/workerPath';
+import { BullpenError, type ErrorKind } from '../../shared/errors';
+import type { EngineEvent } from '../../shared/events';
+import type { Transport } from '../client/transport';
+import { allowedHosts, allowedOrigins, contentSecurityPolicy, newToken, tokenMatches } from './security';
+
+export interface ServeOptions {
+  /** The engine behind the API: an EngineProcess in `bullpen serve`, any Transport in tests. */
+  transport: Transport;
+  /** 127.0.0.1 unless the user asks otherwise. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** The built renderer; defaults to out/renderer. */
+  rendererDir?: string;
+  /** Defaults to a fresh random token. */
+  token?: string;
+}
+
+export interface RunningServer {
+  /** `http://127.0.0.1:PORT/#token=…`: the fragment is never sent to servers or logs. */
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+/** Request bodies above this are refused (413); op inputs are small JSON documents. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Where `npm run build` puts the renderer, found from the bundle or from sources alike. */
+export function builtRendererDir(): string {
+  return join(dirname(builtMainFile('cli.js')), '..', 'renderer');
+}
+
+function sendError(reply: FastifyReply, status: number, code: string, kind: ErrorKind, message: string): FastifyReply {
+  return reply.code(status).type('application/json').send({ error: { code, kind, message } });
+}
+
+/**
+ * Serve mode: the built renderer plus the API (`POST /api/ops/<op>`, WebSocket `/api/events`). Every
+ * /api request needs the launch token; an unknown Host is refused (DNS rebinding), and a foreign Origin
+ * cannot change state or open the event socket. Bodies are validated against the contract by the
+ * engine's dispatch, so bad input answers 4xx naming the field.
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? newToken();
+  const host = options.host ?? DEFAULT_HOST;
+  const rendererDir = options.rendererDir ?? builtRendererDir();
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, forceCloseConnections: true });
+  let hosts = new Set<string>();
+  let origins = new Set<string>();
+
+  // Registered first: its onRequest hook marks upgrade requests, and its onResponse hook destroys the socket
+  // of an upgrade our own checks refused (otherwise the refused socket lingers and blocks close()).
+  await app.register(fastifyWebsocket);
+
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const reqHost = (req.headers.host ?? '').toLowerCase();
+    if (!hosts.has(reqHost)) return sendError(reply, 403, 'FORBIDDEN_HOST', 'usage', `requests must address this server by 127.0.0.1 or localhost, not "${reqHost}"`);
+    const isApi = req.url === '/api' || req.url.startsWith('/api/');
+    const isSocket = req.headers.upgrade?.toLowerCase() === 'websocket';
+    const origin = req.headers.origin;
+    if (origin !== undefined && !origins.has(origin) && (isSocket || !SAFE_METHODS.has(req.method))) {
+      return sendError(reply, 403, 'FORBIDDEN_ORIGIN', 'usage', `cross-origin request from ${origin} refused`);
+    }
+    if (isApi) {
+      const auth = req.headers.authorization;
+      const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
+      const query = (req.query as Record<string, string | undefined> | undefined)?.token;
+      if (!tokenMatches(token, bearer ?? (isSocket ? query : undefined))) {
+        return sendError(reply, 401, 'UNAUTHORIZED', 'usage', 'missing or wrong token: open the URL `bullpen serve` printed (it carries #token=…)');
+      }
+    }
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('content-security-policy', contentSecurityPolicy(req.headers.host ?? `${host}`));
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status < 500) return sendError(reply, status, 'BAD_REQUEST', 'input', `bad request: ${err.message}`);
+    return sendError(reply, 500, 'INTERNAL', 'internal', `internal error: ${err.message}`);
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    req.url.startsWith('/api/')
+      ? sendError(reply, 404, 'NOT_FOUND', 'notFound', `no API route ${req.method} ${req.url.split('?')[0]}`)
+      : reply.code(404).type('text/plain').send('not found'),
+  );
+
+  app.post<{ Params: { op: string } }>('/api/ops/:op', async (req, reply) => {
+    const result = await options.transport.call(req.params.op, req.body ?? {});
+    if (result.ok) return reply.code(200).send(result.output);
+    return reply.code(BullpenError.fromBody({ error: result.error }).httpStatus).send({ error: result.error });
+  });
+
+  app.get('/api/events', { websocket: true }, (socket) => {
+    const send = (event: EngineEvent): void => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
+    };
+    const off = options.transport.onEvent(send);
+    socket.on('close', off);
+    // Tells the client its subscription is live, so it can start work without missing events.
+    send({ type: 'engine', status: 'ready', message: 'subscribed to engine events', at: new Date().toISOString() });
+  });
+
+  if (existsSync(join(rendererDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: rendererDir, index: 'index.html', wildcard: true });
+  } else {
+    app.get('/', (_req, reply) => reply.code(503).type('text/plain').send('The Bullpen UI is not built: run `npm run build`, then restart `bullpen serve`.'));
+  }
+
+  try {
+    await app.listen({ host, port: options.port ?? 0 });
+  } catch (err) {
+    await app.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new BullpenError('usage', 'PORT_IN_USE', `port ${options.port} on ${host} is in use: pass another --port, or --port 0 for any free one`, { port: options.port });
+    }
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (options.port ?? 0);
+  hosts = allowedHosts(host, port);
+  origins = allowedOrigins(hosts);
+  const shownHost = ['0.0.0.0', '::', ''].includes(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const origin = `http://${shownHost}:${port}`;
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    port,
+    token,
+    close: async () => {
+      await app.close();
+    },
+  };
+}

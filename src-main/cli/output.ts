@@ -1,0 +1,68 @@
+import type { BullpenError } from '../shared/errors';
+import { jobSchema, type Job } from '../shared/events';
+
+/** Where the CLI writes: stdout carries the answer, stderr carries progress, logs and the cause of failure. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when stderr is a terminal (progress bars only make sense there). */
+  errIsTTY: boolean;
+}
+
+export const processIO: CliIO = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  errIsTTY: process.stderr.isTTY === true,
+};
+
+/** Reports a failure the CONVENTIONS way: a JSON error on stdout with --json, and a last line on stderr. */
+export function printError(io: CliIO, err: BullpenError, json: boolean): number {
+  if (json) io.out(`${JSON.stringify({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } })}\n`);
+  io.err(`bullpen: ${err.message}\n`);
+  return err.exitCode;
+}
+
+const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/** A plain aligned table for arrays of flat records. */
+function table(rows: Record<string, unknown>[], columns?: string[]): string {
+  if (rows.length === 0) return '(none)\n';
+  const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cells = rows.map((r) => cols.map((c) => cell(r[c])));
+  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
+  const line = (vals: string[]): string => vals.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  return `${[line(cols), ...cells.map(line)].join('\n')}\n`;
+}
+
+export function formatJob(job: Job): string {
+  const pct = `${Math.round(job.progress * 100)}%`;
+  const lines = [`job ${job.id}  ${job.kind}  ${job.state}  ${pct}  ${job.message}`];
+  if (job.error) lines.push(`error: ${job.error}`);
+  if (job.result !== null && job.state === 'completed') lines.push(`result: ${JSON.stringify(job.result, null, 2)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const JOB_COLUMNS = ['id', 'kind', 'state', 'progress', 'message', 'createdAt'];
+
+/** Human output for any op's answer: jobs and lists of records as tables, everything else as `key: value`. */
+export function formatHuman(output: unknown): string {
+  const job = jobSchema.safeParse(output);
+  if (job.success) return formatJob(job.data);
+  if (output === null || typeof output !== 'object' || Array.isArray(output)) return `${cell(output)}\n`;
+  let text = '';
+  for (const [key, value] of Object.entries(output as Record<string, unknown>)) {
+    if (Array.isArray(value) && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) {
+      const rows = value as Record<string, unknown>[];
+      const isJobs = rows.length > 0 && rows.every((r) => jobSchema.safeParse(r).success);
+      const shown = isJobs ? rows.map((r) => ({ ...r, progress: `${Math.round(Number(r.progress) * 100)}%` })) : rows;
+      text += `${key}:\n${table(shown, isJobs ? JOB_COLUMNS : undefined).trimEnd().replace(/^/gm, '  ')}\n`;
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      text += `${key}:\n${Object.entries(value as Record<string, unknown>)
+        .map(([k, v]) => `  ${k}: ${cell(v)}`)
+        .join('\n')}\n`;
+    } else {
+      text += `${key}: ${cell(value)}\n`;
+    }
+  }
+  return text;
+}

@@ -1,0 +1,54 @@
+import { EngineProcess } from '../api/host/engineProcess';
+import { startServer } from '../api/http/server';
+import { readLiveServerFile, removeServerFile, writeServerFile } from '../api/http/serverFile';
+import { BullpenError } from '../shared/errors';
+import type { Invocation } from './buildProgram';
+import type { CliIO } from './output';
+
+/**
+ * `bullpen serve`: the engine in a supervised child process (restarted if it dies), the UI and API on
+ * 127.0.0.1 with a per-launch token. Resolves with the exit status once SIGINT/SIGTERM stopped it.
+ */
+export async function runServe(inv: Extract<Invocation, { kind: 'serve' }>, io: CliIO, workspacePath: string): Promise<number> {
+  const other = readLiveServerFile(workspacePath);
+  if (other) {
+    throw new BullpenError('conflict', 'ALREADY_SERVED', `${workspacePath} is already served at ${other.origin} (pid ${other.pid}); stop that one or pass another --workspace`, {
+      origin: other.origin,
+      pid: other.pid,
+    });
+  }
+  const engine = await EngineProcess.start({ workspacePath });
+  engine.onEvent((e) => {
+    if (e.type === 'engine') io.err(`bullpen: engine ${e.status}: ${e.message}\n`);
+  });
+  let server;
+  try {
+    server = await startServer({ transport: engine, host: inv.host, port: inv.port });
+  } catch (err) {
+    await engine.stop();
+    throw err;
+  }
+  writeServerFile({ origin: server.origin, token: server.token, pid: process.pid, workspace: workspacePath });
+  if (inv.flags.json) {
+    io.out(`${JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token, workspace: workspacePath, enginePid: engine.pid })}\n`);
+  } else {
+    io.out(`Bullpen is serving ${workspacePath}\nOpen ${server.url}\n(the token after # is this launch's password; Ctrl-C stops)\n`);
+  }
+  if (inv.host !== '127.0.0.1' && inv.host !== 'localhost') {
+    io.err(`bullpen: warning: bound to ${inv.host}; anyone who can reach it and has the token controls this workspace\n`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  io.err('bullpen: stopping\n');
+  removeServerFile(workspacePath);
+  await server.close();
+  await engine.stop();
+  return 0;
+}
