@@ -1,5 +1,8 @@
 import { workspaceOps } from './ops/workspace';
 import { jobOps } from './ops/jobs';
+import { mlOps } from './ops/ml';
+import { dataOps } from './ops/data';
+import { featureOps } from './ops/features';
 
 export * from './defineOp';
 export * from '../../shared/errors';
@@ -12,6 +15,9 @@ export * from '../../shared/events';
 export const contract = {
   ...workspaceOps,
   ...jobOps,
+  ...mlOps,
+  ...dataOps,
+  ...featureOps,
 } as const;
 
 export type Contract = typeof contract;

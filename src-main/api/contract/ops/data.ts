@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { defineOp } from '../defineOp';
 import { jobSchema } from '../../../shared/events';
 
+/** Mirrors engine/data/uploadStore.ts (the contract cannot import the engine): 512 KiB raw per chunk as base64. */
+export const UPLOAD_CHUNK_BYTES = 512 * 1024;
+const UPLOAD_CHUNK_BASE64_MAX = Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4;
+const uploadId = z.string().regex(/^upl_[a-f0-9]{24}$/, 'an upload id returned by data.upload');
+
 const seasonRange = z.string().regex(/^\d{4}(-\d{4})?$/, 'a season or a range like 2000-2019');
 
 export const importResultSchema = z.object({
@@ -31,6 +36,8 @@ export const oddsImportResultSchema = z.object({
   scoreMismatches: z.number().int(),
 });
 
+export const importSummarySchema = z.object({ id: z.string(), kind: z.string(), files: z.array(z.string()), finishedAt: z.string(), rowsRead: z.number().int(), inserted: z.number().int(), updated: z.number().int(), unmatched: z.number().int() });
+
 export const dataStatusSchema = z.object({
   games: z.number().int(),
   oddsRows: z.number().int(),
@@ -50,9 +57,11 @@ export const dataStatusSchema = z.object({
     }),
   ),
   books: z.array(z.object({ book: z.string(), rows: z.number().int(), games: z.number().int() })),
-  lastImport: z
-    .object({ id: z.string(), kind: z.string(), files: z.array(z.string()), finishedAt: z.string(), rowsRead: z.number().int(), inserted: z.number().int(), updated: z.number().int(), unmatched: z.number().int() })
-    .nullable(),
+  lastImport: importSummarySchema.nullable(),
+  /** The latest imports, newest first. */
+  imports: z.array(importSummarySchema),
+  /** Data-quality checks for the Data screen. */
+  quality: z.array(z.object({ id: z.string(), label: z.string(), status: z.enum(['ok', 'warn', 'info']), count: z.number().int(), detail: z.string() })),
   demo: z.record(z.string(), z.unknown()).nullable(),
 });
 
@@ -70,6 +79,37 @@ export const dataOps = {
       .strict(),
     output: jobSchema,
     cli: { path: ['demo'], help: 'build the synthetic demo league (--seed N --seasons 2000-2019)' },
+  }),
+  'demo.firstStart': defineOp({
+    kind: 'command',
+    summary: 'Called by the app when it opens: builds the demo league if the workspace has no games and never had an automatic build',
+    input: z.object({}).strict(),
+    output: z.object({
+      started: z.boolean(),
+      reason: z.enum(['emptyWorkspace', 'disabled', 'hasGames', 'alreadyStarted', 'running']),
+      /** The build this call started, or the one already running. */
+      job: jobSchema.nullable(),
+    }),
+  }),
+  'data.upload': defineOp({
+    kind: 'command',
+    summary: 'Send a file to the engine in chunks (serve mode: the page cannot name server paths); answers with the path to pass to an import op',
+    input: z
+      .object({
+        /** Absent on the first chunk; then the id the first answer gave. */
+        uploadId: uploadId.optional(),
+        name: z.string().min(1).max(200),
+        offset: z.number().int().min(0),
+        base64: z.string().max(UPLOAD_CHUNK_BASE64_MAX, `at most ${UPLOAD_CHUNK_BYTES} bytes per chunk`).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'),
+      })
+      .strict(),
+    output: z.object({ uploadId: z.string(), name: z.string(), path: z.string(), bytes: z.number().int() }),
+  }),
+  'data.discardUpload': defineOp({
+    kind: 'command',
+    summary: 'Remove an uploaded file once imported or abandoned',
+    input: z.object({ uploadId }).strict(),
+    output: z.object({ uploadId: z.string() }),
   }),
   'data.importRetrosheet': defineOp({
     kind: 'command',

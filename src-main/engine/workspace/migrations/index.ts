@@ -1,7 +1,16 @@
 import type { Migration } from '../migration';
 import { coreMigration } from './001_core';
+import { dataMigration } from './002_data';
+import { featuresMigration } from './003_features';
+import { runsMigration } from './004_runs';
 
 /** Every migration in order. Append new ones; never renumber or edit a released one. */
-export const migrations: Migration[] = [coreMigration];
+export const migrations: Migration[] = [coreMigration, dataMigration, featuresMigration, runsMigration];
 
 export const latestSchemaVersion = (): number => migrations.reduce((v, m) => Math.max(v, m.version), 0);
+
+// Versions must be 1..n without gaps: the workspace records only its highest applied version, so a
+// migration numbered below one already applied would never run.
+migrations.forEach((m, i) => {
+  if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+});

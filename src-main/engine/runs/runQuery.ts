@@ -1,0 +1,100 @@
+import type { DuckDBValue } from '@duckdb/node-api';
+import { BullpenError } from '../../shared/errors';
+import type { RunKind, RunStatus } from './runTypes';
+
+export interface RunQuery {
+  ids?: string[];
+  kind?: RunKind;
+  status?: RunStatus;
+  /** Only runs without a parent (the default for listings; children are shown under their parent). */
+  topLevel?: boolean;
+  /** Free text matched against name, id, tag values and param values. */
+  search?: string;
+  /** `metric.logLoss<0.69`, `param.learning_rate=0.05`, `tag.note!=draft` (all must hold). */
+  filters?: string[];
+  /** `startedAt` (default), `name`, `durationMs` or `metric.KEY`. */
+  sort?: string;
+  order?: 'asc' | 'desc';
+  limit: number;
+}
+
+const FILTER = /^(metric|param|tag)\.([A-Za-z0-9_.\-/ ]+?)\s*(<=|>=|!=|=|<|>|~)\s*(.*)$/;
+const OPS = new Set(['<=', '>=', '!=', '=', '<', '>']);
+
+/** The derived status: a `running` run whose job is no longer alive reads as interrupted. */
+const BASE = `SELECT r.id, r.name, r.kind,
+    CASE WHEN r.status = 'running' AND r.job_id IS NOT NULL AND coalesce(j.state, 'interrupted') NOT IN ('queued', 'running') THEN 'interrupted' ELSE r.status END AS status,
+    r.parent_id, r.job_id, r.target, r.feature_set, r.data_hash, r.seed, r.code_version, r.synthetic, r.error,
+    epoch_ms(r.started_at) AS started_ms, epoch_ms(r.finished_at) AS finished_ms, r.duration_ms
+  FROM runs r LEFT JOIN jobs j ON j.id = r.job_id`;
+
+function filterClause(expr: string, params: DuckDBValue[]): string {
+  const m = FILTER.exec(expr.trim());
+  if (!m) {
+    throw new BullpenError('usage', 'BAD_RUN_FILTER', `filter "${expr}" is not like metric.logLoss<0.69, param.learning_rate=0.05 or tag.note=baseline (~ matches text)`, { filter: expr });
+  }
+  const [, scope, key, op, raw] = m;
+  const value = raw.trim();
+  if (scope === 'metric') {
+    const n = Number(value);
+    if (op === '~' || value === '' || !Number.isFinite(n)) throw new BullpenError('usage', 'BAD_RUN_FILTER', `metric filter "${expr}" needs a number and one of < <= = != >= >`, { filter: expr });
+    params.push(key, n);
+    return `EXISTS (SELECT 1 FROM run_metrics m WHERE m.run_id = q.id AND m.step = 0 AND m.key = ? AND m.value ${op} ?)`;
+  }
+  const table = scope === 'param' ? 'run_params' : 'run_tags';
+  if (op === '~') {
+    params.push(key, `%${value}%`);
+    return `EXISTS (SELECT 1 FROM ${table} t WHERE t.run_id = q.id AND t.key = ? AND t.value ILIKE ?)`;
+  }
+  if (!OPS.has(op)) throw new BullpenError('usage', 'BAD_RUN_FILTER', `unknown operator in "${expr}"`, { filter: expr });
+  const n = Number(value);
+  if (op !== '=' && op !== '!=' && Number.isFinite(n) && value !== '') {
+    params.push(key, n);
+    return `EXISTS (SELECT 1 FROM ${table} t WHERE t.run_id = q.id AND t.key = ? AND TRY_CAST(t.value AS DOUBLE) ${op} ?)`;
+  }
+  // Equality compares text, but 0.05 and "0.05" are the same parameter.
+  params.push(key, value, Number.isFinite(n) && value !== '' ? n : null);
+  const cmp = op === '=' ? '' : 'NOT ';
+  return `${cmp}EXISTS (SELECT 1 FROM ${table} t WHERE t.run_id = q.id AND t.key = ? AND (t.value = ? OR TRY_CAST(t.value AS DOUBLE) = ?))`;
+}
+
+/** Turns a run query into one parameterized SELECT over the derived-status view. */
+export function buildRunQuery(q: RunQuery): { sql: string; params: DuckDBValue[] } {
+  const where: string[] = [];
+  const params: DuckDBValue[] = [];
+  if (q.ids) {
+    if (q.ids.length === 0) return { sql: `${BASE} WHERE false`, params: [] };
+    where.push(`q.id IN (${q.ids.map(() => '?').join(', ')})`);
+    params.push(...q.ids);
+  } else if (q.topLevel !== false) {
+    where.push('q.parent_id IS NULL');
+  }
+  if (q.kind) {
+    where.push('q.kind = ?');
+    params.push(q.kind);
+  }
+  if (q.status) {
+    where.push('q.status = ?');
+    params.push(q.status);
+  }
+  if (q.search?.trim()) {
+    const like = `%${q.search.trim()}%`;
+    where.push(`(q.name ILIKE ? OR q.id ILIKE ? OR q.kind ILIKE ? OR coalesce(q.target, '') ILIKE ? OR coalesce(q.feature_set, '') ILIKE ?
+      OR EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = q.id AND (t.value ILIKE ? OR t.key ILIKE ?))
+      OR EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = q.id AND p.value ILIKE ?))`);
+    params.push(like, like, like, like, like, like, like, like);
+  }
+  for (const f of q.filters ?? []) where.push(filterClause(f, params));
+  let orderBy: string;
+  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+  const sort = q.sort ?? 'startedAt';
+  if (sort.startsWith('metric.')) {
+    orderBy = `(SELECT m.value FROM run_metrics m WHERE m.run_id = q.id AND m.step = 0 AND m.key = ?) ${dir} NULLS LAST, q.started_ms DESC`;
+  } else if (sort === 'name') orderBy = `q.name ${dir}, q.started_ms DESC`;
+  else if (sort === 'durationMs') orderBy = `q.duration_ms ${dir} NULLS LAST`;
+  else if (sort === 'startedAt') orderBy = `q.started_ms ${dir}, q.id`;
+  else throw new BullpenError('usage', 'BAD_RUN_SORT', `cannot sort runs by "${sort}": use startedAt, name, durationMs or metric.KEY`, { sort });
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const sortParams: DuckDBValue[] = sort.startsWith('metric.') ? [sort.slice('metric.'.length)] : [];
+  return { sql: `SELECT * FROM (${BASE}) q ${whereSql} ORDER BY ${orderBy} LIMIT ?`, params: [...params, ...sortParams, q.limit] };
+}

@@ -1,0 +1,29 @@
+/** Feature importance as stored with a run: per feature, gain and split per fold (one fold for a plain training) and their means. */
+export interface ImportanceArtifact {
+  features: string[];
+  folds: { gain: number[]; split: number[] }[];
+  meanGain: number[];
+  meanSplit: number[];
+  /** Gain as a share of the fold's total gain, averaged over folds: comparable across models. */
+  meanGainShare: number[];
+}
+
+export function importanceArtifact(features: string[], folds: { gain: ArrayLike<number>; split: ArrayLike<number> }[]): ImportanceArtifact {
+  const n = features.length;
+  const mean = (pick: (f: { gain: ArrayLike<number>; split: ArrayLike<number> }) => ArrayLike<number>) =>
+    Array.from({ length: n }, (_v, j) => folds.reduce((s, f) => s + pick(f)[j], 0) / Math.max(1, folds.length));
+  const share = Array.from({ length: n }, (_v, j) =>
+    folds.reduce((s, f) => {
+      let total = 0;
+      for (let k = 0; k < n; k++) total += f.gain[k];
+      return s + (total > 0 ? f.gain[j] / total : 0);
+    }, 0) / Math.max(1, folds.length),
+  );
+  return {
+    features,
+    folds: folds.map((f) => ({ gain: Array.from(f.gain), split: Array.from(f.split) })),
+    meanGain: mean((f) => f.gain),
+    meanSplit: mean((f) => f.split),
+    meanGainShare: share,
+  };
+}

@@ -1,0 +1,36 @@
+import { dispatch } from '../../../src-main/api/handlers';
+import { buildDemo } from '../../../src-main/engine/demo/buildDemo';
+import { Engine } from '../../../src-main/engine/engine';
+import { BullpenError } from '../../../src-main/shared/errors';
+import type { Job } from '../../../src-main/shared/events';
+import { tempWorkspace } from '../../support/waitForEvent';
+
+/** A small synthetic league (three seasons, with odds) in a fresh workspace, and an engine on it. */
+export async function openMlEngine(seed = 7): Promise<{ engine: Engine; cleanup: () => Promise<void> }> {
+  const tmp = await tempWorkspace();
+  const engine = await Engine.open({ workspacePath: tmp.path });
+  await buildDemo(engine.workspace, { seed, firstSeason: 2010, lastSeason: 2012, marketInefficiency: true, scoringShift: false });
+  return {
+    engine,
+    cleanup: async () => {
+      await engine.close();
+      await tmp.cleanup();
+    },
+  };
+}
+
+/** Calls an op the way every transport does, throwing the error body as a BullpenError. */
+export async function call<T = unknown>(engine: Engine, op: string, input: unknown): Promise<T> {
+  const r = await dispatch(engine, op, input);
+  if (!r.ok) throw BullpenError.fromBody({ error: r.error });
+  return r.output as T;
+}
+
+/** Starts a job op and waits for its final state. */
+export async function runJob(engine: Engine, op: string, input: unknown): Promise<Job> {
+  const job = await call<Job>(engine, op, input);
+  return engine.jobs.settled(job.id);
+}
+
+/** Few rounds keep the suite fast on two cores; the evidence run in bench/ uses the real settings. */
+export const FAST = { numBoostRound: 40, earlyStoppingRounds: 10, params: { learning_rate: 0.1, min_data_in_leaf: 50 } };
