@@ -3,6 +3,9 @@
  *  1. import of the 17 Retrosheet seasons through importRetrosheet (parse, validate, stage, upsert in one
  *     transaction) vs DuckDB's own read_csv of the same gz files into a table (no validation: the floor);
  *  2. materialization of the default feature set (41 features) for every game, forced;
+ *  1b. the Pinnacle 2016 odds import (per-game file + 241k-line history, ~650k odds rows): the line history
+ *     staged through DuckDB's read_csv and matched in SQL vs the row-by-row path (parse, match and append
+ *     every row from JS), both in one transaction, both on the same workspace;
  *  3. feature-matrix extraction: loadFeatureMatrix to a row-major Float64Array vs reading the same
  *     values from a Parquet file into a Float64Array with DuckDB (the floor).
  * Needs ../shared/data (falls back to the 20-season demo league for 2 and 3 when absent).
@@ -15,6 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Workspace } from '../src-main/engine/workspace/workspace';
 import { importRetrosheet } from '../src-main/engine/data/retrosheetImporter';
+import { importPinnacle } from '../src-main/engine/data/pinnacleImporter';
 import { buildDemo, DEFAULT_DEMO } from '../src-main/engine/demo/buildDemo';
 import { materializeSet } from '../src-main/engine/features/materialize';
 import { loadFeatureMatrix } from '../src-main/engine/features/featureMatrix';
@@ -53,6 +57,16 @@ async function main() {
     const games = Number(await ws.value('SELECT count(*) FROM games'));
     result.import = { games, importRetrosheetMs: median(ours), duckdbReadCsvMs: median(floor), ratio: median(ours) / median(floor) };
     rows.push(`| ${date} | ${commit} | ${machine} | data import | 17 Retrosheet seasons (${games} games): importRetrosheet (validate + upsert, 1 tx) vs DuckDB read_csv of the same gz files (${RUNS} runs) | ${median(ours).toFixed(0)} ms vs ${median(floor).toFixed(0)} ms | ${(median(ours) / median(floor)).toFixed(2)} |`);
+    const pin = [sharedDataPath('pinnacle', 'mlb2016_games.csv'), sharedDataPath('pinnacle', 'mlb2016_lines.csv.gz')];
+    const sqlRuns: number[] = [];
+    const rowRuns: number[] = [];
+    let oddsRows = 0;
+    for (let i = 0; i < RUNS; i++) {
+      sqlRuns.push(await timed(async () => { oddsRows = (await importPinnacle(ws, pin)).oddsRows; }));
+      rowRuns.push(await timed(() => importPinnacle(ws, pin, { lineHistory: 'rowByRow' })));
+    }
+    result.pinnacle = { oddsRows, stagedSqlMs: median(sqlRuns), rowByRowMs: median(rowRuns), speedup: median(rowRuns) / median(sqlRuns) };
+    rows.push(`| ${date} | ${commit} | ${machine} | pinnacle import | Pinnacle 2016 per-game + line history (${oddsRows} odds rows, 1 tx): line history staged via DuckDB read_csv + SQL matching vs row-by-row JS parse/match/append (${RUNS} runs each, alternating) | ${median(sqlRuns).toFixed(0)} ms vs ${median(rowRuns).toFixed(0)} ms | ${(median(rowRuns) / median(sqlRuns)).toFixed(2)}× faster |`);
   } else {
     await buildDemo(ws, DEFAULT_DEMO);
   }

@@ -1,12 +1,15 @@
 /**
  * The desktop renderer's Content Security Policy, sent as a response header by the app:// protocol
  * handler (a header, unlike a <meta> tag, also covers frame-ancestors and cannot be removed by the page).
- * Everything comes from our own origin; no inline script, no eval, no remote content, no plugins.
+ * Everything comes from our own origin; no inline script, no eval, no remote content, no plugins
+ * (inline styles only, which plotly.js needs for its charts).
  */
 export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
   'default-src': ["'none'"],
   'script-src': ["'self'"],
-  'style-src': ["'self'"],
+  // plotly.js (the research charts) injects its stylesheet as <style> elements; styles cannot run code,
+  // and scripts stay 'self' only.
+  'style-src': ["'self'", "'unsafe-inline'"],
   'img-src': ["'self'", 'data:'],
   'font-src': ["'self'"],
   'connect-src': ["'self'"],

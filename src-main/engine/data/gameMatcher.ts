@@ -34,6 +34,18 @@ export class UnmatchedReport {
     if (this.examples.length < UNMATCHED_EXAMPLES) this.examples.push(row);
   }
 
+  /**
+   * Adds rows counted by a set-based importer: counts per reason in order of first appearance, and the
+   * first rows in file order, so the report reads as if the rows had been added one by one.
+   */
+  addCounted(counts: { reason: string; count: number }[], firstRows: UnmatchedRow[]): void {
+    for (const { reason, count } of counts) {
+      this.count += count;
+      this.byReason[reason] = (this.byReason[reason] ?? 0) + count;
+    }
+    for (const row of firstRows) if (this.examples.length < UNMATCHED_EXAMPLES) this.examples.push(row);
+  }
+
   toJSON() {
     return { count: this.count, byReason: this.byReason, examples: this.examples };
   }

@@ -60,17 +60,34 @@ export function flagOpenClose(rows: OddsRow[], startOf: (gameId: string) => stri
   }
 }
 
-/** Replaces the given book's odds for every game in `rows` inside the caller's transaction. */
-export async function replaceOdds(sql: Sql, rows: OddsRow[], meta: { source: string; importId: string; synthetic: boolean }): Promise<{ inserted: number; replaced: number }> {
-  if (!rows.length) return { inserted: 0, replaced: 0 };
+/** The odds columns in table order, for set-based writers that build their rows in SQL. */
+export const ODDS_COLUMN_NAMES = oddsColumns.map((c) => c.name);
+
+/** Stages rows into `temp.<table>` with the odds columns (dates as text); returns the casting SELECT list. */
+export async function stageOdds(sql: Sql, table: string, rows: OddsRow[], meta: { source: string; importId: string; synthetic: boolean }): Promise<string> {
   const staged: StagedValue[][] = rows.map((r) => [
     r.gameId, r.book, r.market, r.capturedAt, r.homePrice, r.awayPrice, r.overPrice, r.underPrice, r.line, r.isOpen, r.isClose, meta.synthetic, meta.source, meta.importId,
   ]);
-  const select = await stageRows(sql, 'staged_odds', oddsColumns, staged);
-  const keys = `(SELECT DISTINCT game_id, book FROM temp.staged_odds)`;
+  return stageRows(sql, table, oddsColumns, staged);
+}
+
+/**
+ * Replaces a book's odds for every game found in `temp.<table>` (whose SELECT list `select` yields the
+ * odds columns in order) inside the caller's transaction, and drops the temp table.
+ */
+export async function replaceOddsFromTemp(sql: Sql, table: string, select: string): Promise<{ inserted: number; replaced: number }> {
+  const keys = `(SELECT DISTINCT game_id, book FROM temp.${table})`;
+  const inserted = Number(await sql.value(`SELECT count(*) FROM temp.${table}`));
   const replaced = Number(await sql.value(`SELECT count(*) FROM odds WHERE (game_id, book) IN ${keys}`));
   await sql.run(`DELETE FROM odds WHERE (game_id, book) IN ${keys}`);
-  await sql.run(`INSERT INTO odds (${oddsColumns.map((c) => c.name).join(', ')}) SELECT ${select} FROM temp.staged_odds`);
-  await sql.run(`DROP TABLE temp.staged_odds`);
-  return { inserted: rows.length, replaced };
+  await sql.run(`INSERT INTO odds (${ODDS_COLUMN_NAMES.join(', ')}) SELECT ${select} FROM temp.${table}`);
+  await sql.run(`DROP TABLE temp.${table}`);
+  return { inserted, replaced };
+}
+
+/** Replaces the given book's odds for every game in `rows` inside the caller's transaction. */
+export async function replaceOdds(sql: Sql, rows: OddsRow[], meta: { source: string; importId: string; synthetic: boolean }): Promise<{ inserted: number; replaced: number }> {
+  if (!rows.length) return { inserted: 0, replaced: 0 };
+  const select = await stageOdds(sql, 'staged_odds', rows, meta);
+  return replaceOddsFromTemp(sql, 'staged_odds', select);
 }

@@ -4,8 +4,9 @@ import { numberField, readHeadedCsv, timestampField, type CsvRecord } from './cs
 import { GameMatcher, UnmatchedReport, type MatchableGame } from './gameMatcher';
 import { logImport, newImportId } from './importLog';
 import { americanToDecimal } from './oddsMath';
-import { flagOpenClose, replaceOdds, type OddsRow } from './oddsWriter';
-import { readTextDocuments } from './readInputFile';
+import { flagOpenClose, ODDS_COLUMN_NAMES, replaceOdds, replaceOddsFromTemp, stageOdds, type OddsRow } from './oddsWriter';
+import { isPlainCsv, NeedsRowByRow, stageLineHistory } from './lineHistorySql';
+import { readTextDocuments, type TextDocument } from './readInputFile';
 import { rowError } from './rowError';
 import { TeamResolver } from './teamResolver';
 
@@ -46,17 +47,43 @@ interface PinnacleGame {
   game: MatchableGame;
 }
 
+export interface PinnacleImportOptions {
+  /**
+   * `auto` (default) stages plain line-history CSV through DuckDB (lineHistorySql.ts) and falls back to
+   * the row-by-row path for anything it cannot vouch for; `rowByRow` forces the reference path (bench, tests).
+   */
+  lineHistory?: 'auto' | 'rowByRow';
+}
+
+const isLinesDoc = (d: TextDocument): boolean => {
+  const firstLine = d.text.slice(0, d.text.indexOf('\n') >>> 0);
+  return firstLine.includes('entered_utc') && !firstLine.includes('home_team');
+};
+
 /**
  * Imports Pinnacle's 2016-format files (the per-game file, and optionally the line-history file, which
  * is matched through the per-game file because its ids are ambiguous) in one transaction.
  */
-export async function importPinnacle(ws: Workspace, files: string[]): Promise<OddsImportResult> {
+export async function importPinnacle(ws: Workspace, files: string[], options: PinnacleImportOptions = {}): Promise<OddsImportResult> {
   const startedAt = new Date();
   const docs = files.flatMap((f) => readTextDocuments(f));
+  const lines = docs.filter(isLinesDoc);
+  if (options.lineHistory !== 'rowByRow' && lines.length && lines.every((d) => isPlainCsv(d.text, LINES_COLUMNS))) {
+    try {
+      return await importDocs(ws, files, docs, startedAt, 'sql');
+    } catch (err) {
+      if (!(err instanceof NeedsRowByRow)) throw err;
+    }
+  }
+  return importDocs(ws, files, docs, startedAt, 'rowByRow');
+}
+
+async function importDocs(ws: Workspace, files: string[], docs: TextDocument[], startedAt: Date, lineHistory: 'sql' | 'rowByRow'): Promise<OddsImportResult> {
+  // The row-by-row path parses every file up front (so a malformed line history fails before any row
+  // check); the SQL path leaves the line history to DuckDB, having checked it is plain CSV.
   const parsed = docs.map((d) => {
-    const firstLine = d.text.slice(0, d.text.indexOf('\n') >>> 0);
-    const isLines = firstLine.includes('entered_utc') && !firstLine.includes('home_team');
-    return { doc: d, isLines, csv: readHeadedCsv(d.name, d.text, isLines ? LINES_COLUMNS : GAMES_COLUMNS) };
+    const isLines = isLinesDoc(d);
+    return { doc: d, isLines, csv: isLines && lineHistory === 'sql' ? null : readHeadedCsv(d.name, d.text, isLines ? LINES_COLUMNS : GAMES_COLUMNS) };
   });
   const gameDocs = parsed.filter((p) => !p.isLines);
   const lineDocs = parsed.filter((p) => p.isLines);
@@ -73,7 +100,7 @@ export async function importPinnacle(ws: Workspace, files: string[]): Promise<Od
   let scoreMismatches = 0;
 
   for (const { doc, csv } of gameDocs) {
-    for (const rec of csv.records) {
+    for (const rec of csv?.records ?? []) {
       rowsRead++;
       const start = timestampField(doc.name, rec, 'start_utc');
       if (!start) throw rowError('INVALID_TIMESTAMP', doc.name, rec.line, 'start_utc', '', 'expected the scheduled start');
@@ -129,10 +156,10 @@ export async function importPinnacle(ws: Workspace, files: string[]): Promise<Od
   }
 
   // The line history replaces the per-game summary rows for every game it covers.
-  if (lineDocs.length) {
+  if (lineDocs.length && lineHistory === 'rowByRow') {
     const history: OddsRow[] = [];
     for (const { doc, csv } of lineDocs) {
-      for (const rec of csv.records) {
+      for (const rec of csv?.records ?? []) {
         rowsRead++;
         const sourceId = rec.get('game_id');
         const candidates = bySourceId.get(sourceId) ?? [];
@@ -176,8 +203,21 @@ export async function importPinnacle(ws: Workspace, files: string[]): Promise<Od
 
   const importId = newImportId();
   const matchedGames = new Set([...bySourceId.values()].flat().map((g) => g.game.gameId)).size;
+  const source = docs.map((d) => d.name).join(',');
   const { inserted, replaced } = await ws.transaction(async (sql) => {
-    const res = await replaceOdds(sql, odds, { source: docs.map((d) => d.name).join(','), importId, synthetic: false });
+    let res: { inserted: number; replaced: number };
+    if (lineDocs.length && lineHistory === 'sql') {
+      const candidates = [...bySourceId.values()].flat().map((c) => ({ sourceId: c.sourceId, gameId: c.game.gameId, openAt: c.openAt, start: c.start }));
+      const read = await stageLineHistory(sql, 'line_odds', lineDocs.map((l) => l.doc), candidates, starts, unmatched, { book: PINNACLE_BOOK, source, importId });
+      rowsRead += read.rowsRead;
+      // Per-game summary rows stay only for games the line history does not cover.
+      const summary = await stageOdds(sql, 'summary_odds', odds, { source, importId, synthetic: false });
+      await sql.run(`INSERT INTO temp.line_odds SELECT ${summary} FROM temp.summary_odds WHERE game_id NOT IN (SELECT game_id FROM temp.line_odds)`);
+      await sql.run(`DROP TABLE temp.summary_odds`);
+      res = await replaceOddsFromTemp(sql, 'line_odds', ODDS_COLUMN_NAMES.join(', '));
+    } else {
+      res = await replaceOdds(sql, odds, { source, importId, synthetic: false });
+    }
     const stageStarts = [...starts.entries()];
     for (let i = 0; i < stageStarts.length; i += 500) {
       const chunk = stageStarts.slice(i, i + 500);

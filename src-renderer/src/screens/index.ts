@@ -15,6 +15,10 @@ export interface ScreenDef {
  */
 export const screens: ScreenDef[] = [
   { id: 'workspace', title: 'Workspace', load: () => import('./WorkspaceScreen.svelte') },
+  { id: 'data', title: 'Data', load: () => import('./Data.svelte') },
+  { id: 'features', title: 'Features', load: () => import('./Features.svelte') },
+  { id: 'experiments', title: 'Experiments', load: () => import('./Experiments.svelte') },
+  { id: 'backtests', title: 'Backtests', load: () => import('./Backtests.svelte') },
 ];
 
 export const defaultScreenId = 'workspace';

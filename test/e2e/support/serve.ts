@@ -24,11 +24,13 @@ export interface ServeHandle {
 /**
  * Starts `node bin/bullpen.js serve --port 0 --workspace <path>` as a real subprocess and resolves
  * with the URL it prints. Rejects with the server's own output if it exits or stays silent.
+ * The first-start demo build is off (BULLPEN_AUTO_DEMO=0) so screens open on an empty workspace at
+ * once; a test of the first start passes `{ BULLPEN_AUTO_DEMO: '2018-2019' }` in `extraEnv`.
  */
-export function startServe(workspacePath: string, extraArgs: string[] = []): Promise<ServeHandle> {
+export function startServe(workspacePath: string, extraArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<ServeHandle> {
   const child = spawn(process.execPath, [resolve(root, 'bin', 'bullpen.js'), 'serve', '--port', '0', '--workspace', workspacePath, ...extraArgs], {
     cwd: root,
-    env: { ...process.env, BULLPEN_WORKSPACE: '', NO_COLOR: '1' },
+    env: { ...process.env, BULLPEN_WORKSPACE: '', NO_COLOR: '1', BULLPEN_AUTO_DEMO: '0', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -24,14 +24,14 @@ export interface Workbench {
  * page per test opened on the printed URL (token and all), a screenshot in test-results/ when a test
  * fails, and cleanup. Call it at the top of a `describe`; read the fields inside tests.
  */
-export function useWorkbench(options: { workspaceFile?: string; serveArgs?: string[] } = {}): Workbench {
+export function useWorkbench(options: { workspaceFile?: string; serveArgs?: string[]; serveEnv?: Record<string, string> } = {}): Workbench {
   let dir = '';
   let lines: () => string[] = () => [];
   const wb = {} as Workbench;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bullpen-e2e-'));
-    wb.serve = await startServe(join(dir, options.workspaceFile ?? 'workspace.duckdb'), options.serveArgs);
+    wb.serve = await startServe(join(dir, options.workspaceFile ?? 'workspace.duckdb'), options.serveArgs, options.serveEnv);
     wb.browser = await launchBrowser();
   });
 
