@@ -22,7 +22,11 @@ export function printError(io: CliIO, err: BullpenError, json: boolean): number 
   return err.exitCode;
 }
 
-const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+/** Numbers for people: integers as they are, fractions to four significant digits. */
+const num = (v: number): string => (Number.isInteger(v) || !Number.isFinite(v) ? String(v) : String(Number(v.toPrecision(4))));
+
+const cell = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'number' ? num(v) : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 /** A plain aligned table for arrays of flat records. */
 function table(rows: Record<string, unknown>[], columns?: string[]): string {
@@ -38,28 +42,34 @@ export function formatJob(job: Job): string {
   const pct = `${Math.round(job.progress * 100)}%`;
   const lines = [`job ${job.id}  ${job.kind}  ${job.state}  ${pct}  ${job.message}`];
   if (job.error) lines.push(`error: ${job.error}`);
-  if (job.result !== null && job.state === 'completed') lines.push(`result: ${JSON.stringify(job.result, null, 2)}`);
+  if (job.result !== null && job.state === 'completed') lines.push(`result:\n${indent(formatHuman(job.result)).trimEnd()}`);
   return `${lines.join('\n')}\n`;
 }
 
+const indent = (text: string): string => text.replace(/^(?=.)/gm, '  ');
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** Long numeric series (curves, equity) are summarized: people read them in the UI or with --json. */
+const MAX_INLINE_ARRAY = 12;
+
 const JOB_COLUMNS = ['id', 'kind', 'state', 'progress', 'message', 'createdAt'];
 
-/** Human output for any op's answer: jobs and lists of records as tables, everything else as `key: value`. */
+/** Human output for any op's answer: jobs and lists of records as tables, nested objects indented. */
 export function formatHuman(output: unknown): string {
   const job = jobSchema.safeParse(output);
   if (job.success) return formatJob(job.data);
-  if (output === null || typeof output !== 'object' || Array.isArray(output)) return `${cell(output)}\n`;
+  if (!isRecord(output)) return `${cell(output)}\n`;
   let text = '';
-  for (const [key, value] of Object.entries(output as Record<string, unknown>)) {
-    if (Array.isArray(value) && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) {
-      const rows = value as Record<string, unknown>[];
-      const isJobs = rows.length > 0 && rows.every((r) => jobSchema.safeParse(r).success);
-      const shown = isJobs ? rows.map((r) => ({ ...r, progress: `${Math.round(Number(r.progress) * 100)}%` })) : rows;
-      text += `${key}:\n${table(shown, isJobs ? JOB_COLUMNS : undefined).trimEnd().replace(/^/gm, '  ')}\n`;
-    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      text += `${key}:\n${Object.entries(value as Record<string, unknown>)
-        .map(([k, v]) => `  ${k}: ${cell(v)}`)
-        .join('\n')}\n`;
+  for (const [key, value] of Object.entries(output)) {
+    if (Array.isArray(value) && value.length > 0 && value.every(isRecord)) {
+      const isJobs = value.every((r) => jobSchema.safeParse(r).success);
+      const shown = isJobs ? value.map((r) => ({ ...r, progress: `${Math.round(Number(r.progress) * 100)}%` })) : value;
+      text += `${key}:\n${indent(table(shown, isJobs ? JOB_COLUMNS : undefined))}`;
+    } else if (Array.isArray(value) && value.length > MAX_INLINE_ARRAY) {
+      text += `${key}: [${value.length} values; see --json]\n`;
+    } else if (Array.isArray(value)) {
+      text += `${key}: ${value.map(cell).join(', ')}\n`;
+    } else if (isRecord(value)) {
+      text += `${key}:\n${indent(formatHuman(value))}`;
     } else {
       text += `${key}: ${cell(value)}\n`;
     }
