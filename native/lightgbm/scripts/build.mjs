@@ -23,8 +23,9 @@ function log(message) {
   process.stderr.write(`[@bullpen/lightgbm] ${message}\n`);
 }
 
+// Tools' output goes to stderr: stdout is reserved for the answer of `--cli` (the program's path).
 function run(command, commandArgs, cwd = packageDir) {
-  const result = spawnSync(command, commandArgs, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync(command, commandArgs, { cwd, stdio: ['ignore', process.stderr, 'inherit'] });
   if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed with status ${result.status}`);
 }
