@@ -12,6 +12,8 @@ export default defineConfig({
     // Two cores: files run one at a time in forks so native code and DuckDB files never contend.
     pool: 'forks',
     fileParallelism: false,
-    reporters: ['default'],
+    // The JSON report lets .ci/run print one plain closing line (N passed, N failed, N skipped).
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
   },
 });
