@@ -10,6 +10,7 @@
  *     values from a Parquet file into a Float64Array with DuckDB (the floor).
  * Needs ../shared/data (falls back to the 20-season demo league for 2 and 3 when absent).
  * Run: npx tsx bench/data.ts  (or npm run bench -- data). Prints JSON, appends rows to bench/RESULTS.md.
+ * BENCH_DATA_ONLY=matrix loads the data once, untimed, and measures only 3 (the extraction row).
  */
 import { execSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -35,6 +36,21 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - t;
 }
 
+/** Wall time and the longest event-loop stall while fn runs (a 1 ms timer's longest gap, read after one more turn so a final block counts). */
+async function timedWithStall(fn: () => Promise<unknown>): Promise<{ ms: number; stallMs: number }> {
+  let last = performance.now();
+  let stallMs = 0;
+  const tick = setInterval(() => {
+    const now = performance.now();
+    stallMs = Math.max(stallMs, now - last);
+    last = now;
+  }, 1);
+  const ms = await timed(fn);
+  await new Promise((resolve) => setTimeout(resolve, 2));
+  clearInterval(tick);
+  return { ms, stallMs };
+}
+
 async function main() {
   const real = hasSharedData();
   const ws = await Workspace.open(join(work, 'bench.duckdb'));
@@ -44,7 +60,12 @@ async function main() {
   const commit = (() => { try { return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim(); } catch { return 'unknown'; } })();
   const date = new Date().toISOString().slice(0, 10);
 
-  if (real) {
+  const matrixOnly = process.env.BENCH_DATA_ONLY === 'matrix';
+  if (real && matrixOnly) {
+    const dir = sharedDataPath('retrosheet');
+    await importRetrosheet(ws, readdirSync(dir).filter((f) => /^GL\d{4}\.TXT\.gz$/.test(f)).map((f) => join(dir, f)));
+    await importPinnacle(ws, [sharedDataPath('pinnacle', 'mlb2016_games.csv'), sharedDataPath('pinnacle', 'mlb2016_lines.csv.gz')]);
+  } else if (real) {
     const dir = sharedDataPath('retrosheet');
     const files = readdirSync(dir).filter((f) => /^GL\d{4}\.TXT\.gz$/.test(f)).map((f) => join(dir, f));
     const ours: number[] = [];
@@ -74,38 +95,47 @@ async function main() {
   const mats: number[] = [];
   let features = 0;
   let gameRows = 0;
-  for (let i = 0; i < RUNS; i++) {
+  if (matrixOnly) await materializeSet(ws, 'default');
+  for (let i = 0; i < (matrixOnly ? 0 : RUNS); i++) {
     mats.push(await timed(async () => {
       const m = await materializeSet(ws, 'default', { force: true });
       features = m.features.length;
       gameRows = m.rows;
     }));
   }
-  result.materialize = { games: gameRows, features, medianMs: median(mats), gamesPerSecond: gameRows / (median(mats) / 1000) };
-  rows.push(`| ${date} | ${commit} | ${machine} | features materialize | default set (${features} features incl. Elo, quality stats) for ${gameRows} games, forced (${RUNS} runs) | ${median(mats).toFixed(0)} ms (${Math.round(gameRows / (median(mats) / 1000))} games/s) | n/a |`);
+  if (!matrixOnly) result.materialize = { games: gameRows, features, medianMs: median(mats), gamesPerSecond: gameRows / (median(mats) / 1000) };
+  if (!matrixOnly) rows.push(`| ${date} | ${commit} | ${machine} | features materialize | default set (${features} features incl. Elo, quality stats) for ${gameRows} games, forced (${RUNS} runs) | ${median(mats).toFixed(0)} ms (${Math.round(gameRows / (median(mats) / 1000))} games/s) | n/a |`);
 
   const parquet = join(work, 'default.parquet');
   await exportFeatureSet(ws, 'default', parquet, 'parquet');
   const loads: number[] = [];
   const floors: number[] = [];
+  const loadStalls: number[] = [];
+  const floorStalls: number[] = [];
   let cells = 0;
   for (let i = 0; i < RUNS + 2; i++) {
-    loads.push(await timed(async () => {
+    const load = await timedWithStall(async () => {
       const m = await loadFeatureMatrix(ws, { set: 'default', target: 'home_win' });
       cells = m.rows * m.cols;
-    }));
-    floors.push(await timed(async () => {
+    });
+    loads.push(load.ms);
+    loadStalls.push(load.stallMs);
+    const floor = await timedWithStall(async () => {
       const reader = await ws.connection.runAndReadAll(`SELECT * EXCLUDE (game_id, date, season, home_win, over, home_runline, synthetic) FROM read_parquet('${parquet}') WHERE home_win IS NOT NULL`);
       const cols = reader.getColumnsJS();
       const n = reader.currentRowCount;
       const out = new Float64Array(n * cols.length);
       for (let j = 0; j < cols.length; j++) for (let r = 0; r < n; r++) out[r * cols.length + j] = cols[j][r] === null ? NaN : Number(cols[j][r]);
-    }));
+    });
+    floors.push(floor.ms);
+    floorStalls.push(floor.stallMs);
   }
   const lm = median(loads);
   const fm = median(floors);
-  result.matrix = { cells, loadFeatureMatrixMs: lm, parquetFloorMs: fm, cellsPerSecond: cells / (lm / 1000), floorCellsPerSecond: cells / (fm / 1000), ratio: lm / fm };
-  rows.push(`| ${date} | ${commit} | ${machine} | feature matrix | loadFeatureMatrix (${cells} cells, labels, closing prices) vs same values read from Parquet into a Float64Array (${RUNS + 2} runs) | ${lm.toFixed(0)} ms (${(cells / lm / 1000).toFixed(1)}M cells/s) vs ${fm.toFixed(0)} ms (${(cells / fm / 1000).toFixed(1)}M cells/s) | ${(lm / fm).toFixed(2)} |`);
+  const ls = Math.max(...loadStalls);
+  const fs = Math.max(...floorStalls);
+  result.matrix = { cells, loadFeatureMatrixMs: lm, parquetFloorMs: fm, cellsPerSecond: cells / (lm / 1000), floorCellsPerSecond: cells / (fm / 1000), ratio: lm / fm, longestStallMs: ls, floorLongestStallMs: fs };
+  rows.push(`| ${date} | ${commit} | ${machine} | feature matrix | loadFeatureMatrix (${cells} cells, labels, closing prices) vs same values read from Parquet into a Float64Array (${RUNS + 2} runs; longest event-loop stall over all runs) | ${lm.toFixed(0)} ms (${(cells / lm / 1000).toFixed(1)}M cells/s, stall ${ls.toFixed(0)} ms) vs ${fm.toFixed(0)} ms (${(cells / fm / 1000).toFixed(1)}M cells/s, stall ${fs.toFixed(0)} ms) | ${(lm / fm).toFixed(2)} |`);
 
   ws.close();
   rmSync(work, { recursive: true, force: true });

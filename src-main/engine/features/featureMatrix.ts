@@ -2,6 +2,7 @@ import { inputError } from '../../shared/errors';
 import type { Workspace } from '../workspace/workspace';
 import { quoteIdent } from './computeFeatures';
 import { materializeSet } from './materialize';
+import { streamMatrixRows } from './streamMatrixRows';
 
 export type Target = 'home_win' | 'over' | 'home_runline';
 export const targets: Target[] = ['home_win', 'over', 'home_runline'];
@@ -77,7 +78,14 @@ export function parseSeasons(spec: number[] | string | undefined): number[] | un
   return out;
 }
 
-const toNumber = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
+/** The closing/opening price columns of `closingMarketsSql`, in the order the matrix query selects them. */
+const oddsColumns = [
+  ['homeClose', 'home_close'], ['awayClose', 'away_close'], ['homeOpen', 'home_open'], ['awayOpen', 'away_open'], ['totalLine', 'total_line'],
+  ['overPrice', 'over_price'], ['underPrice', 'under_price'], ['runlineHome', 'runline_home'], ['runlineHomePrice', 'runline_home_price'], ['runlineAwayPrice', 'runline_away_price'],
+] as const satisfies readonly (readonly [keyof FeatureMatrix['odds'], string])[];
+
+/** A value as DOUBLE with NULL as NaN, so DuckDB hands back plain float vectors that need no per-value conversion. */
+const asDouble = (expr: string) => `coalesce(CAST(${expr} AS DOUBLE), 'NaN'::DOUBLE)`;
 
 /**
  * The matrix every training and backtest engine reads: the set's materialized values (materialized now
@@ -92,22 +100,16 @@ export async function loadFeatureMatrix(ws: Workspace, opts: FeatureMatrixOption
     seasons?.length ? `m.season IN (${seasons.map(Number).join(',')})` : 'true',
     opts.includeUnlabeled ? 'true' : `(${targetSql[opts.target]}) IS NOT NULL`,
   ].join(' AND ');
-  const reader = await ws.connection.runAndReadAll(`
-    SELECT m.game_id, strftime(m.date, '%Y-%m-%d') AS d, m.season, ${targetSql[opts.target]} AS label, g.synthetic,
-      c.home_close, c.away_close, c.home_open, c.away_open, c.total_line, c.over_price, c.under_price, c.runline_home, c.runline_home_price, c.runline_away_price
-      ${names.length ? ',' + names.map((n) => `m.${quoteIdent(n)}`).join(', ') : ''}
+  const sql = `
+    SELECT m.game_id, strftime(m.date, '%Y-%m-%d') AS d, CAST(m.season AS INTEGER) AS season, g.synthetic,
+      ${asDouble(targetSql[opts.target])} AS label,
+      ${oddsColumns.map(([, c]) => `${asDouble(`c.${c}`)} AS ${c}`).join(', ')}
+      ${names.length ? ',' + names.map((n) => `${asDouble(`m.${quoteIdent(n)}`)} AS ${quoteIdent(n)}`).join(', ') : ''}
     FROM ${quoteIdent(mat.tableName)} m JOIN games g USING (game_id) LEFT JOIN (${closingMarketsSql}) c USING (game_id)
     WHERE ${where}
-    ORDER BY m.date, m.game_number, m.game_id`);
-  const cols = reader.getColumnsJS();
-  const rows = reader.currentRowCount;
-  const fixed = 15;
-  const features = new Float64Array(rows * names.length);
-  for (let j = 0; j < names.length; j++) {
-    const col = cols[fixed + j];
-    for (let i = 0; i < rows; i++) features[i * names.length + j] = toNumber(col[i]);
-  }
-  const f64 = (k: number) => Float64Array.from(cols[k], toNumber);
+    ORDER BY m.date, m.game_number, m.game_id`;
+  const read = await streamMatrixRows(ws.connection, sql, { singles: 1 + oddsColumns.length, blockWidth: names.length });
+  const [label, ...odds] = read.singles;
   return {
     setName: opts.set,
     contentHash: mat.contentHash,
@@ -115,17 +117,14 @@ export async function loadFeatureMatrix(ws: Workspace, opts: FeatureMatrixOption
     featureNames: names,
     featureVersions: mat.features,
     target: opts.target,
-    rows,
+    rows: read.rows,
     cols: names.length,
-    gameIds: cols[0].map(String),
-    dates: cols[1].map(String),
-    seasons: Int32Array.from(cols[2], Number),
-    features,
-    label: f64(3),
-    odds: {
-      homeClose: f64(5), awayClose: f64(6), homeOpen: f64(7), awayOpen: f64(8), totalLine: f64(9),
-      overPrice: f64(10), underPrice: f64(11), runlineHome: f64(12), runlineHomePrice: f64(13), runlineAwayPrice: f64(14),
-    },
-    synthetic: cols[4].some((v) => v === true),
+    gameIds: read.gameIds,
+    dates: read.dates,
+    seasons: read.seasons,
+    features: read.block,
+    label,
+    odds: Object.fromEntries(oddsColumns.map(([key], k) => [key, odds[k]])) as FeatureMatrix['odds'],
+    synthetic: read.synthetic,
   };
 }
