@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { contract, type OpDef, type OpKind, type OpName } from '../api/contract';
 import { inputFields, kebab, type FieldKind, type FieldSpec } from './zodFields';
@@ -133,6 +134,7 @@ function addOpCommand(root: Command, name: OpName, def: OpDef, onInvoke: (inv: I
         : coerceScalar(p.field.kind, value, p.name),
     );
   }
+  for (const f of cli.files ?? []) if (!byName.has(f)) throw new Error(`${name}: cli file field "${f}" is not an input field`);
   const positionalNames = new Set(positionals.map((p) => p.name));
   const optionFields = fields.filter((f) => !positionalNames.has(f.name));
   for (const f of optionFields) {
@@ -152,6 +154,11 @@ function addOpCommand(root: Command, name: OpName, def: OpDef, onInvoke: (inv: I
       // commander keys options by the camelCase of the flag, which is the field name for camelCase fields.
       const key = kebab(f.name).replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
       if (opts[key] !== undefined) input[f.name] = opts[key];
+    }
+    for (const f of cli.files ?? []) {
+      const v = input[f];
+      if (typeof v === 'string') input[f] = resolve(v);
+      else if (Array.isArray(v)) input[f] = v.map((p) => (typeof p === 'string' ? resolve(p) : p));
     }
     await onInvoke({ kind: 'op', op: name, opKind: def.kind, input, flags: globalFlags(opts) });
   });

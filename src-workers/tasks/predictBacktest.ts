@@ -12,6 +12,8 @@ const column = z.instanceof(Float64Array);
 export const predictBacktestPayloadSchema = z.object({
   /** Scores the games first when given; the model strategies read these probabilities. */
   model: predictPayloadSchema.nullable(),
+  /** Probabilities already known out of sample (a CV run's out-of-fold predictions), used when there is no model. */
+  pHome: column.optional(),
   games: z.object({
     days: z.instanceof(Int32Array),
     seasons: z.instanceof(Int32Array),
@@ -54,7 +56,8 @@ export interface PredictBacktestResult {
  */
 export function predictBacktest(payload: unknown, ctx: TaskContext): TaskResult<PredictBacktestResult> {
   const p = predictBacktestPayloadSchema.parse(payload);
-  const pHome = p.model ? predictProbabilities(p.model) : new Float64Array(p.games.homeWin.length).fill(Number.NaN);
+  if (p.pHome && p.pHome.length !== p.games.homeWin.length) throw new Error(`pHome has ${p.pHome.length} values for ${p.games.homeWin.length} games`);
+  const pHome = p.model ? predictProbabilities(p.model) : (p.pHome ?? new Float64Array(p.games.homeWin.length).fill(Number.NaN));
   ctx.progress(0.2, 'scored the games; betting');
   ctx.throwIfCancelled();
   const g = p.games;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, screenshot } from './support/browser';
-import { runJobOverApi } from './support/apiCalls';
+import { apiCall, runJobOverApi } from './support/apiCalls';
 import { useWorkbench } from './support/workbench';
 
 const JOB_TIMEOUT_MS = 90_000;
@@ -46,5 +46,35 @@ describe.skipIf(!hasChromium())('Backtests screen (serve mode, headless Chromium
     await page.click('[data-testid="bt-start"]');
     const banner = await page.waitForSelector('[data-testid="error-banner"]');
     expect(await banner.textContent()).toMatch(/not strictly before the backtest window/);
+  });
+
+  it('backtests a CV run\'s out-of-fold predictions chosen on the page, only on the games its test folds held', async () => {
+    const cv = await runJobOverApi(wb.serve, 'ml.cv', {
+      features: 'default', target: 'home_win', seasons: '2010-2012', scheme: 'season-forward', splits: 1, name: 'cv-for-2012', numBoostRound: 40, earlyStoppingRounds: 10,
+    });
+    expect(cv.state, cv.error ?? '').toBe('completed');
+    const cvResult = cv.result as { runId: string; folds: { testGames: number }[] };
+    const { page } = wb;
+    await wb.openScreen('backtests');
+    await page.waitForSelector('[data-testid="screen-backtests"][data-loaded="true"]');
+    await page.selectOption('[data-testid="bt-source"]', 'cv');
+    await page.selectOption('[data-testid="bt-cv"]', cvResult.runId);
+    await page.fill('[data-testid="bt-seasons"]', '2012');
+    await page.click('[data-testid="bt-start"]');
+    await page.waitForSelector('[data-testid="bt-cv-run"]', { timeout: JOB_TIMEOUT_MS });
+    expect(await page.textContent('[data-testid="bt-cv-run"]')).toBe('cv-for-2012');
+    const rows = await page.$$eval('[data-testid="bt-strategy-row"]', (trs) => trs.map((tr) => ({ label: (tr as HTMLElement).dataset.label, ml: (tr as HTMLElement).dataset.ml })));
+    expect(rows.filter((r) => r.ml === 'true').map((r) => r.label)).toEqual(['edge>=0.02']);
+    const runId = await page.getAttribute('[data-testid="bt-result"]', 'data-run-id');
+    const run = await apiCall<{ metrics: Record<string, number> }>(wb.serve, 'ml.runs.get', { id: runId });
+    expect(run.metrics.games).toBe(cvResult.folds.reduce((n, f) => n + f.testGames, 0));
+    await page.waitForSelector('[data-testid="chart-bt-equity"][data-drawn="true"]');
+
+    // A season the CV never tested is refused with the reason.
+    await page.fill('[data-testid="bt-seasons"]', '2011');
+    await page.click('[data-testid="bt-start"]');
+    const banner = await page.waitForSelector('[data-testid="error-banner"]');
+    expect(await banner.textContent()).toMatch(/season 2011 was in no test fold of CV run cv-for-2012/);
+    expect(await wb.cspViolations()).toEqual([]);
   });
 });

@@ -56,4 +56,35 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
     expect(await wb.cspViolations()).toEqual([]);
     await screenshot(page, 'experiments-compare');
   });
+
+  it('shows a CV run\'s folds on a timeline: one row per fold with train, gap and test windows, counts on hover', async () => {
+    const cv = await runJobOverApi(wb.serve, 'ml.cv', {
+      features: 'default', target: 'home_win', seasons: '2010-2012', scheme: 'walk-forward', name: 'ui-cv', numBoostRound: 40, earlyStoppingRounds: 10,
+    });
+    expect(cv.state, cv.error ?? '').toBe('completed');
+    const folds = (cv.result as { folds: { purged: number; embargoed: number }[] }).folds;
+    const { page } = wb;
+    await wb.openScreen('experiments');
+    await page.click('[data-testid="run-row"][data-run-name="ui-cv"] [data-testid="run-open"]');
+    await page.waitForSelector('[data-testid="run-detail"][data-kind="cv"]');
+    await page.waitForSelector('[data-testid="chart-cv-folds"][data-drawn="true"]');
+    expect(Number(await page.getAttribute('[data-testid="chart-cv-folds"]', 'data-traces'))).toBe(3);
+    expect(await page.$$('[data-testid="cv-folds"] tr[data-fold]')).toHaveLength(folds.length);
+    // Train and test bars for every fold (plus the gaps) are drawn on the date axis, one row per fold.
+    const bars = await page.$$('[data-testid="chart-cv-folds"] .barlayer .point');
+    expect(bars.length).toBeGreaterThanOrEqual(2 * folds.length);
+    // One row per fold, fold 1 at the top.
+    const rows = await page.$$eval('[data-testid="chart-cv-folds"] .ytick text', (ts) =>
+      ts.map((t) => ({ text: t.textContent ?? '', y: t.getBoundingClientRect().top })).sort((p, q) => p.y - q.y).map((t) => t.text),
+    );
+    expect(rows).toEqual(folds.map((_f, k) => `fold ${k + 1}`));
+    // Hover the widest bar (a training window): its label carries the fold's counts.
+    const boxes = (await Promise.all(bars.map((b) => b.boundingBox()))).filter((b) => b !== null);
+    const widest = boxes.reduce((p, q) => (q.width > p.width ? q : p));
+    await page.mouse.move(widest.x + widest.width / 2, widest.y + widest.height / 2);
+    const hover = await page.waitForSelector('[data-testid="chart-cv-folds"] .hoverlayer .hovertext');
+    expect(await hover.textContent()).toMatch(/fold \d+ train .* games \(purged \d+, embargoed \d+\)/);
+    expect(await wb.cspViolations()).toEqual([]);
+    await screenshot(page, 'experiments-cv-folds');
+  });
 });

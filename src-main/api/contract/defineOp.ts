@@ -13,6 +13,11 @@ export interface CliSpec {
   positionals?: string[];
   /** One-line usage help shown in `bullpen --help`. */
   help?: string;
+  /**
+   * Input fields that name files on the caller's machine: the CLI makes them absolute against its own
+   * working directory, because the engine serving the op (`bullpen serve`) may run somewhere else.
+   */
+  files?: string[];
 }
 
 /** One operation, declared once; IPC, HTTP, the renderer client and the CLI are derived from it. */

@@ -3,7 +3,7 @@ import { runCv } from '../../engine/cv/runCv';
 import { listModels } from '../../engine/runs/modelStore';
 import { RunStore } from '../../engine/runs/runStore';
 import type { RunDetail } from '../../engine/runs/runTypes';
-import { predictModel } from '../../engine/training/predictModel';
+import { precheckPredict, predictModel } from '../../engine/training/predictModel';
 import { precheckTrain, trainModel } from '../../engine/training/trainModel';
 import type { mlOps } from '../contract/ops/ml';
 import type { HandlersFor } from './handler';
@@ -16,7 +16,10 @@ export const mlHandlers: HandlersFor<keyof typeof mlOps> = {
     await precheckTrain(engine, input);
     return engine.jobs.start('ml.train', input, (ctx) => trainModel(engine, input, ctx));
   },
-  'ml.predict': async (input, engine) => engine.jobs.start('ml.predict', input, (ctx) => predictModel(engine, input, ctx)),
+  'ml.predict': async (input, engine) => {
+    await precheckPredict(engine, input);
+    return engine.jobs.start('ml.predict', input, (ctx) => predictModel(engine, input, ctx));
+  },
   'ml.cv': async (input, engine) => engine.jobs.start('ml.cv', input, (ctx) => runCv(engine, input, ctx)),
   'ml.backtest': async (input, engine) => {
     await precheckBacktest(engine, input);

@@ -11,9 +11,10 @@ import { RunStore } from '../runs/runStore';
 import { trackRun } from '../runs/trackRun';
 import type { MetricPoint } from '../runs/runTypes';
 import { evaluate, evaluationMetrics } from '../training/evaluate';
-import { marketPrices, matrixHash, takeRows } from '../training/matrixRows';
+import { marketPrices, matrixHash, takeRows, takeValues } from '../training/matrixRows';
 import { servingMatrix } from '../training/servingMatrix';
 import type { EngineDeps } from '../training/trainModel';
+import { loadCvPredictions, type CvPredictions } from './cvPredictions';
 
 export const mlStrategies = ['flat', 'edge', 'kelly'] as const;
 export const ruleStrategies = ['home', 'favorite', 'underdog', 'elo'] as const;
@@ -21,6 +22,8 @@ export type StrategyName = (typeof mlStrategies)[number] | (typeof ruleStrategie
 
 export interface BacktestInput {
   model?: string;
+  /** A CV run whose out-of-fold predictions are bet instead of a model's. */
+  run?: string;
   seasons: string;
   strategy: StrategyName[];
   /** Also run the rule-based baselines on the same games. */
@@ -55,6 +58,8 @@ export interface BacktestOutcome {
   runId: string;
   name: string;
   modelName: string | null;
+  /** The CV run whose out-of-fold predictions were bet, and how many backtest games its test folds covered. */
+  cvRun: { id: string; name: string; games: number; seasonGames: number } | null;
   seasons: number[];
   games: number;
   odds: 'close' | 'open';
@@ -88,8 +93,13 @@ export function assertOutOfSample(model: StoredModel, seasons: number[], firstGa
  * The refusals that need no matrix, checked before a job starts so the caller gets the error itself:
  * an unknown model, or one trained on (or after) any of the backtest seasons.
  */
-export async function precheckBacktest(deps: EngineDeps, input: Pick<BacktestInput, 'model' | 'seasons'>): Promise<void> {
+export async function precheckBacktest(deps: EngineDeps, input: Pick<BacktestInput, 'model' | 'run' | 'seasons'>): Promise<void> {
   const seasons = parseSeasons(input.seasons) ?? [];
+  if (input.model && input.run) throw new BullpenError('usage', 'BACKTEST_MODEL_OR_RUN', 'give --model NAME or --run CV_RUN_ID, not both');
+  if (input.run) {
+    await loadCvPredictions(deps.workspace, input.run, seasons);
+    return;
+  }
   if (!input.model || seasons.length === 0) return;
   const model = await getModel(deps.workspace, input.model);
   assertOutOfSample(model, seasons, `${Math.min(...seasons)}-01-01`);
@@ -99,7 +109,7 @@ function strategyInputs(input: BacktestInput, hasModel: boolean, hasElo: boolean
   const wanted = [...input.strategy];
   if (input.baselines) for (const r of ruleStrategies) if (!wanted.includes(r) && (r !== 'elo' || hasElo)) wanted.push(r);
   return wanted.map((kind) => {
-    if ((mlStrategies as readonly string[]).includes(kind) && !hasModel) throw new BullpenError('usage', 'BACKTEST_NEEDS_MODEL', `strategy ${kind} bets a model's probabilities: give --model NAME`, { strategy: kind });
+    if ((mlStrategies as readonly string[]).includes(kind) && !hasModel) throw new BullpenError('usage', 'BACKTEST_NEEDS_MODEL', `strategy ${kind} bets a model's probabilities: give --model NAME or --run CV_RUN_ID`, { strategy: kind });
     if (kind === 'elo' && !hasElo) throw inputError('BACKTEST_NO_ELO', `strategy elo needs the ${ELO_FEATURE} feature and a moneyline (home_win) target`, {});
     switch (kind) {
       case 'edge':
@@ -140,45 +150,61 @@ function summarize(o: StrategyOutcome, label: string, kind: StrategyName): Strat
 
 /**
  * `bullpen ml backtest`: scores the backtest seasons with a model trained strictly before them (anything
- * else is refused), then bets the ML strategies and the rule-based baselines on the same games in a
+ * else is refused), or takes a CV run's out-of-fold predictions (only the games its test folds held), then bets the ML strategies and the rule-based baselines on the same games in a
  * worker, with bootstrap CIs, deflated Sharpe and PBO; one run with a child per strategy.
  */
 export async function backtestModel(deps: EngineDeps, input: BacktestInput, ctx: JobContext): Promise<BacktestOutcome> {
   const started = Date.now();
   const seasons = parseSeasons(input.seasons) ?? [];
   if (seasons.length === 0) throw new BullpenError('usage', 'BACKTEST_NEEDS_SEASONS', 'give --seasons, e.g. 2016');
+  if (input.model && input.run) throw new BullpenError('usage', 'BACKTEST_MODEL_OR_RUN', 'give --model NAME or --run CV_RUN_ID, not both');
   const model = input.model ? await getModel(deps.workspace, input.model) : null;
+  const cv: CvPredictions | null = input.run ? await loadCvPredictions(deps.workspace, input.run, seasons) : null;
   ctx.progress(0.02, 'building the backtest games');
-  const m = model ? await servingMatrix(deps.workspace, model, seasons, false) : await loadFeatureMatrix(deps.workspace, { set: DEFAULT_SET, target: 'home_win', seasons });
+  const m = model
+    ? await servingMatrix(deps.workspace, model, seasons, false)
+    : await loadFeatureMatrix(deps.workspace, { set: cv?.featureSet ?? DEFAULT_SET, target: cv?.target ?? 'home_win', seasons });
   if (m.rows === 0) throw inputError('NO_GAMES', `no graded games in seasons ${input.seasons}`, { seasons: input.seasons });
   if (model) assertOutOfSample(model, seasons, m.dates[0]);
-  const prices = marketPrices(m);
+  // A CV run predicts only the games its test folds held: the backtest bets exactly those.
+  const rows = cv ? Int32Array.from({ length: m.rows }, (_v, i) => i).filter((i) => cv.p.has(m.gameIds[i])) : Int32Array.from({ length: m.rows }, (_v, i) => i);
+  if (rows.length === 0) throw inputError('BACKTEST_NO_OOF_GAMES', `none of the games of ${input.seasons} has an out-of-fold prediction in CV run ${cv?.name ?? ''}`, { seasons: input.seasons });
+  const allPrices = marketPrices(m);
+  const prices = {
+    close: [takeValues(allPrices.close[0], rows), takeValues(allPrices.close[1], rows)] as const,
+    open: [takeValues(allPrices.open[0], rows), takeValues(allPrices.open[1], rows)] as const,
+  };
   const priced = prices.close[0].filter((v, i) => v > 1 && prices.close[1][i] > 1).length;
   if (priced === 0) throw inputError('BACKTEST_NO_ODDS', `no ${m.target} closing prices for seasons ${input.seasons}: import odds first (bullpen data import odds)`, { seasons: input.seasons });
-  const elo = await eloColumn(deps, m, seasons);
-  const strategies = strategyInputs(input, model !== null, elo !== null);
-  const name = input.name ?? `backtest-${model?.name ?? 'rules'}-${input.seasons}-${Date.now().toString(36)}`;
-  const all = Int32Array.from({ length: m.rows }, (_v, i) => i);
+  const eloAll = await eloColumn(deps, m, seasons);
+  const elo = eloAll ? takeValues(eloAll, rows) : null;
+  const label = takeValues(m.label, rows);
+  const strategies = strategyInputs(input, model !== null || cv !== null, elo !== null);
+  const source = model?.name ?? (cv ? `cv-${cv.name}` : 'rules');
+  const name = input.name ?? `backtest-${source}-${input.seasons}-${Date.now().toString(36)}`;
   const store = new RunStore(deps.workspace);
+  const cvRun = cv ? { id: cv.runId, name: cv.name, games: rows.length, seasonGames: m.rows } : null;
 
   return trackRun(
     store,
     {
-      name, kind: 'backtest', jobId: ctx.id, target: m.target, featureSet: m.setName, featureVersions: m.featureVersions, dataHash: matrixHash(m, all),
+      name, kind: 'backtest', jobId: ctx.id, target: m.target, featureSet: m.setName, featureVersions: m.featureVersions, dataHash: matrixHash(m, rows),
       seed: input.seed, synthetic: m.synthetic,
       params: {
-        model: model?.name ?? '', seasons: input.seasons, strategies: strategies.map((s) => s.label).join(', '), odds: input.odds, edge: input.edge,
+        model: model?.name ?? '', cvRun: cv?.runId ?? '', seasons: input.seasons, strategies: strategies.map((s) => s.label).join(', '), odds: input.odds, edge: input.edge,
         kellyFraction: input.kellyFraction, maxStake: input.maxStake, bootstrapResamples: input.bootstrapResamples,
       },
-      tags: { ...(model ? { model: model.name } : {}), ...(m.synthetic ? { synthetic: 'true' } : {}) },
+      tags: { ...(model ? { model: model.name } : {}), ...(cv ? { cvRun: cv.name, predictions: 'out-of-fold' } : {}), ...(m.synthetic ? { synthetic: 'true' } : {}) },
     },
     ctx.signal,
     async () => {
-      const { x } = takeRows(m, all);
+      const x = model ? takeRows(m, rows).x : null;
+      const oof = cv ? Float64Array.from(rows, (i) => cv.p.get(m.gameIds[i]) ?? Number.NaN) : null;
       const payload: PredictBacktestPayload = {
-        model: model ? { modelText: await modelText(deps.workspace, model), x, rows: m.rows, cols: m.cols, numThreads: deps.pool.threadsPerTask } : null,
+        model: model && x ? { modelText: await modelText(deps.workspace, model), x, rows: rows.length, cols: m.cols, numThreads: deps.pool.threadsPerTask } : null,
+        ...(oof ? { pHome: oof } : {}),
         games: {
-          days: Int32Array.from(toDayNumbers(m.dates)), seasons: m.seasons.slice(), homeWin: m.label.slice(), pEloHome: elo,
+          days: Int32Array.from(toDayNumbers(Array.from(rows, (i) => m.dates[i]))), seasons: Int32Array.from(rows, (i) => m.seasons[i]), homeWin: label.slice(), pEloHome: elo,
           openHome: prices.open[0].slice(), openAway: prices.open[1].slice(), closeHome: prices.close[0].slice(), closeAway: prices.close[1].slice(),
         },
         strategies: strategies.map((s) => s.spec),
@@ -188,13 +214,13 @@ export async function backtestModel(deps: EngineDeps, input: BacktestInput, ctx:
       };
       const g = payload.games;
       const out = await deps.pool.run<PredictBacktestResult>('predictBacktest', payload, {
-        transferList: [x.buffer, g.days.buffer, g.seasons.buffer, g.homeWin.buffer, g.openHome.buffer, g.openAway.buffer, g.closeHome.buffer, g.closeAway.buffer, ...(elo ? [elo.buffer] : [])]
+        transferList: [x?.buffer, oof?.buffer, g.days.buffer, g.seasons.buffer, g.homeWin.buffer, g.openHome.buffer, g.openAway.buffer, g.closeHome.buffer, g.closeAway.buffer, ...(elo ? [elo.buffer] : [])]
           .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer),
         signal: ctx.signal,
         onProgress: (f, message) => ctx.progress(0.1 + 0.85 * f, message),
       });
       ctx.throwIfCancelled();
-      const evaluation = model ? evaluate(m.label, out.pHome, prices.close[0], prices.close[1]) : null;
+      const evaluation = model || cv ? evaluate(label, out.pHome, prices.close[0], prices.close[1]) : null;
       const summaries = out.outcomes.map((o, k) => summarize(o, strategies[k].label, strategies[k].kind));
       const series = out.outcomes.map((o, k) => ({
         label: strategies[k].label,
@@ -206,7 +232,7 @@ export async function backtestModel(deps: EngineDeps, input: BacktestInput, ctx:
       }));
       const primary = summaries[0];
       const metrics: MetricPoint[] = [
-        { key: 'games', value: m.rows },
+        { key: 'games', value: rows.length },
         { key: 'bets', value: primary.bets },
         { key: 'hitRate', value: primary.hitRate },
         { key: 'profit', value: primary.profit },
@@ -225,8 +251,9 @@ export async function backtestModel(deps: EngineDeps, input: BacktestInput, ctx:
       const value: Omit<BacktestOutcome, 'runId'> = {
         name,
         modelName: model?.name ?? null,
+        cvRun,
         seasons,
-        games: m.rows,
+        games: rows.length,
         odds: input.odds,
         strategies: summaries,
         best: out.deflatedSharpe ? summaries[out.best].label : null,
@@ -247,7 +274,7 @@ export async function backtestModel(deps: EngineDeps, input: BacktestInput, ctx:
               mediaType: 'application/json',
               content: JSON.stringify({
                 strategies: summaries.map((sm, k) => ({ ...sm, metrics: out.outcomes[k].metrics, breakdowns: out.outcomes[k].breakdowns })),
-                best: value.best, deflatedSharpe: out.deflatedSharpe, pbo: out.pbo ? { pbo: out.pbo.pbo } : null,
+                best: value.best, cvRun, deflatedSharpe: out.deflatedSharpe, pbo: out.pbo ? { pbo: out.pbo.pbo } : null,
               }),
             },
             { name: 'equity.json', mediaType: 'application/json', content: JSON.stringify({ series }) },

@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import type { PredictPayload } from '../../../src-workers/tasks/predict';
-import { inputError } from '../../shared/errors';
+import { BullpenError, inputError } from '../../shared/errors';
 import { parseSeasons } from '../features/featureMatrix';
 import type { JobContext } from '../jobs/jobContext';
 import { getModel, modelText } from '../runs/modelStore';
@@ -8,11 +7,15 @@ import type { EngineDeps } from './trainModel';
 import { servingMatrix } from './servingMatrix';
 import { evaluate } from './evaluate';
 import { marketPrices, takeRows } from './matrixRows';
+import { assertAbsolute, checkPredictionInput, readPredictionInput, writePredictions } from './predictionFiles';
 
 export interface PredictInput {
   model: string;
-  seasons: string;
-  /** Writes gameId,date,season,label,p as CSV here instead of returning every row. */
+  /** Score the workspace's games of these seasons… */
+  seasons?: string;
+  /** …or the rows of this CSV/Parquet file (FORMATS.md, "Prediction input"); needs `out`. */
+  input?: string;
+  /** Writes the predictions here (CSV, or Parquet for .parquet) instead of returning every row. Absolute. */
   out?: string;
 }
 
@@ -29,8 +32,35 @@ export interface PredictOutcome {
 /** Rows returned inline when no --out file is given; a larger request should write a file. */
 const MAX_INLINE_ROWS = 10_000;
 
-/** `bullpen ml predict`: scores games of the given seasons with a stored model, in a worker. */
+/** The refusals that need no data, checked before the job starts so the caller gets the error itself. */
+export async function precheckPredict(deps: EngineDeps, input: PredictInput): Promise<void> {
+  if ((input.seasons === undefined) === (input.input === undefined)) {
+    throw new BullpenError('usage', 'PREDICT_SEASONS_OR_INPUT', 'give --seasons S (workspace games) or --input FILE (a CSV/Parquet of games with the feature columns), not both');
+  }
+  if (input.input !== undefined) {
+    assertAbsolute(input.input, '--input');
+    if (input.out === undefined) throw new BullpenError('usage', 'PREDICT_INPUT_NEEDS_OUT', '--input FILE needs --out FILE for the predictions');
+  }
+  if (input.out !== undefined) assertAbsolute(input.out, '--out');
+  const model = await getModel(deps.workspace, input.model);
+  if (input.input !== undefined) await checkPredictionInput(deps.workspace, input.input, model.featureNames);
+}
+
+async function scoreFile(deps: EngineDeps, input: PredictInput & { input: string; out: string }, ctx: JobContext): Promise<PredictOutcome> {
+  const model = await getModel(deps.workspace, input.model);
+  const file = await readPredictionInput(deps.workspace, input.input, model.featureNames);
+  ctx.progress(0.2, `scoring ${file.rows} rows`);
+  const payload: PredictPayload = { modelText: await modelText(deps.workspace, model), x: file.x, rows: file.rows, cols: model.featureNames.length, numThreads: deps.pool.threadsPerTask };
+  const { p } = await deps.pool.run<{ p: Float64Array }>('predict', payload, { transferList: [file.x.buffer], signal: ctx.signal });
+  ctx.throwIfCancelled();
+  await writePredictions(deps.workspace, input.out, file.ids, p);
+  return { modelName: model.name, games: file.rows, inSample: false, metrics: null, out: input.out, predictions: [] };
+}
+
+/** `bullpen ml predict`: scores games of the given seasons, or the rows of a file, with a stored model, in a worker. */
 export async function predictModel(deps: EngineDeps, input: PredictInput, ctx: JobContext): Promise<PredictOutcome> {
+  await precheckPredict(deps, input);
+  if (input.input !== undefined && input.out !== undefined) return scoreFile(deps, { ...input, input: input.input, out: input.out }, ctx);
   const model = await getModel(deps.workspace, input.model);
   const seasons = parseSeasons(input.seasons) ?? [];
   const m = await servingMatrix(deps.workspace, model, seasons, true);
@@ -47,8 +77,13 @@ export async function predictModel(deps: EngineDeps, input: PredictInput, ctx: J
   const metrics = labelled.length ? { ...evaluate(pick(m.label), pick(p), pick(a), pick(b)).metrics } : null;
   const rows = Array.from(all, (i) => ({ gameId: m.gameIds[i], date: m.dates[i], p: p[i], label: Number.isNaN(m.label[i]) ? null : m.label[i] }));
   if (input.out) {
-    const csv = ['game_id,date,season,label,p', ...Array.from(all, (i) => `${m.gameIds[i]},${m.dates[i]},${m.seasons[i]},${Number.isNaN(m.label[i]) ? '' : m.label[i]},${p[i]}`)].join('\n');
-    writeFileSync(input.out, `${csv}\n`);
+    const ids = [
+      { name: 'game_id', values: m.gameIds },
+      { name: 'date', values: m.dates },
+      { name: 'season', values: Array.from(m.seasons, String) },
+      { name: 'label', values: Array.from(m.label, (v) => (Number.isNaN(v) ? '' : String(v))) },
+    ];
+    await writePredictions(deps.workspace, input.out, ids, p);
   }
   return {
     modelName: model.name,

@@ -84,10 +84,27 @@ export const mlOps = {
   }),
   'ml.predict': defineOp({
     kind: 'job',
-    summary: 'Score games of some seasons with a stored model',
-    input: z.object({ model: z.string().min(1), seasons: seasonsText, out: z.string().min(1).optional().describe('write CSV predictions here') }).strict(),
+    summary: 'Score games with a stored model: the workspace games of some seasons, or the rows of a CSV/Parquet file',
+    input: z
+      .object({
+        model: z.string().min(1),
+        seasons: seasonsText.optional().describe('score the workspace games of these seasons'),
+        input: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('score the rows of this CSV or Parquet file: game_id and/or date, home, away, plus every feature column of the model by name'),
+        out: z.string().min(1).optional().describe('write predictions here (.parquet for Parquet, else CSV); required with --input'),
+      })
+      .strict(),
     output: jobSchema,
-    cli: { path: ['ml', 'predict'], help: 'score games with a model: --model NAME --seasons 2016 [--out FILE]' },
+    cli: {
+      path: ['ml', 'predict'],
+      files: ['input', 'out'],
+      help:
+        'score games: --model NAME --seasons 2016 [--out FILE], or --model NAME --input FILE --out FILE where FILE (CSV/Parquet) has game_id ' +
+        'and/or date,home,away plus the model\'s feature columns by name (`bullpen ml models list` shows them); writes game_id,[date,home,away,]p',
+    },
   }),
   'ml.cv': defineOp({
     kind: 'job',
@@ -117,10 +134,11 @@ export const mlOps = {
   }),
   'ml.backtest': defineOp({
     kind: 'job',
-    summary: 'Bet a model (out of sample only) and the rule-based baselines on the same games',
+    summary: 'Bet a model (out of sample only) or a CV run\'s out-of-fold predictions, and the rule-based baselines, on the same games',
     input: z
       .object({
         model: z.string().min(1).optional().describe('model trained strictly before --seasons (rule-based strategies need none)'),
+        run: z.string().min(1).optional().describe("a CV run (id or prefix): bet its out-of-fold predictions, only games that were in a test fold"),
         seasons: seasonsText,
         strategy: z.array(z.enum(backtestStrategyNames)).min(1).default(['edge']),
         baselines: z.boolean().default(true).describe('also run home, favorite, underdog and elo on the same games'),
@@ -134,7 +152,7 @@ export const mlOps = {
       })
       .strict(),
     output: jobSchema,
-    cli: { path: ['ml', 'backtest'], help: 'backtest: --model NAME --seasons 2016 --strategy edge,kelly [--odds close|open]' },
+    cli: { path: ['ml', 'backtest'], help: 'backtest: --model NAME | --run CV_RUN_ID, --seasons 2016 --strategy edge,kelly [--odds close|open]' },
   }),
   'ml.runs.list': defineOp({
     kind: 'query',

@@ -4,10 +4,15 @@ declare module 'plotly.js-dist-min' {
     type?: 'scatter' | 'bar';
     mode?: 'lines' | 'markers' | 'lines+markers';
     name?: string;
-    x: (number | string)[];
-    y: (number | null)[];
+    x: (number | string | null)[];
+    y: (number | string | null)[];
+    /** Bars: where each bar starts (dates on a date axis), so x is its length (ms on a date axis). */
+    base?: (number | string)[];
+    orientation?: 'h' | 'v';
+    hovertext?: string[];
+    hoverinfo?: string;
     line?: { dash?: 'solid' | 'dash' | 'dot'; width?: number };
-    marker?: { size?: number };
+    marker?: { size?: number; color?: string };
     error_y?: { type: 'data'; symmetric: false; array: number[]; arrayminus: number[] };
   }
   export type PlotLayout = Record<string, unknown>;

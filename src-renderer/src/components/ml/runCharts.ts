@@ -75,3 +75,64 @@ export function equityTraces(runs: RunDetailDto[], field: 'equity' | 'drawdown')
 
 export const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`);
+
+/** One fold of a CV run as runCv stores it in folds.json (inclusive dates). */
+export interface CvFoldRow {
+  index: number;
+  trainStart: string;
+  trainEnd: string;
+  testStart: string;
+  testEnd: string;
+  trainGames: number;
+  testGames: number;
+  purged: number;
+  embargoed: number;
+  logLoss?: number;
+}
+
+export function foldsOf(run: RunDetailDto): CvFoldRow[] {
+  const f = run.data.folds;
+  return isObject(f) && Array.isArray(f.folds) ? (f.folds as CvFoldRow[]) : [];
+}
+
+const DAY_MS = 86_400_000;
+const dayMs = (iso: string): number => Date.parse(`${iso}T00:00:00Z`);
+const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The folds of a CV on a timeline, one row per fold (Gantt-style horizontal bars on a date axis): the
+ * training window, the gap before the test window, and the test window; hovering shows the game counts
+ * and how many training games were purged or embargoed around the test window.
+ */
+export function foldTimelineTraces(run: RunDetailDto): PlotTrace[] {
+  const folds = foldsOf(run);
+  if (!folds.length) return [];
+  const label = (f: CvFoldRow) => `fold ${f.index + 1}`;
+  const guard = (f: CvFoldRow) => `purged ${f.purged}, embargoed ${f.embargoed}`;
+  const bar = (name: string, color: string, spans: { f: CvFoldRow; from: number; to: number; text: string }[]): PlotTrace => ({
+    type: 'bar',
+    orientation: 'h',
+    name,
+    y: spans.map((s) => label(s.f)),
+    base: spans.map((s) => isoDay(s.from)),
+    x: spans.map((s) => s.to - s.from),
+    hovertext: spans.map((s) => s.text),
+    hoverinfo: 'text',
+    marker: { color },
+  });
+  const train = folds.map((f) => ({
+    f, from: dayMs(f.trainStart), to: dayMs(f.trainEnd) + DAY_MS,
+    text: `${label(f)} train ${f.trainStart} … ${f.trainEnd}: ${f.trainGames} games (${guard(f)})`,
+  }));
+  const gap = folds
+    .filter((f) => dayMs(f.testStart) > dayMs(f.trainEnd) + DAY_MS)
+    .map((f) => ({
+      f, from: dayMs(f.trainEnd) + DAY_MS, to: dayMs(f.testStart),
+      text: `${label(f)} gap ${isoDay(dayMs(f.trainEnd) + DAY_MS)} … ${isoDay(dayMs(f.testStart) - DAY_MS)}: no games used (${guard(f)})`,
+    }));
+  const test = folds.map((f) => ({
+    f, from: dayMs(f.testStart), to: dayMs(f.testEnd) + DAY_MS,
+    text: `${label(f)} test ${f.testStart} … ${f.testEnd}: ${f.testGames} games${f.logLoss !== undefined ? `, log loss ${fmt(f.logLoss)}` : ''} (${guard(f)})`,
+  }));
+  return [bar('train', '#4a7fb5', train), bar('gap', '#c9c9c9', gap), bar('test', '#e0892b', test)];
+}

@@ -1,0 +1,65 @@
+import { BullpenError, inputError } from '../../shared/errors';
+import type { Target } from '../features/featureMatrix';
+import { RunStore } from '../runs/runStore';
+import type { Workspace } from '../workspace/workspace';
+
+/** The out-of-fold predictions of a completed CV run: one probability per game that was in a test fold. */
+export interface CvPredictions {
+  runId: string;
+  name: string;
+  target: Target;
+  featureSet: string;
+  /** game_id → out-of-fold probability of the target. */
+  p: Map<string, number>;
+  /** Out-of-fold games per season. */
+  gamesBySeason: Map<number, number>;
+}
+
+/** Reads `oof.csv` (game_id,date,season,fold,label,p), the artifact runCv writes. */
+function parseOof(text: string): { p: Map<string, number>; gamesBySeason: Map<number, number> } {
+  const lines = text.trim().split('\n');
+  const header = lines[0].split(',');
+  const gi = header.indexOf('game_id');
+  const si = header.indexOf('season');
+  const pi = header.indexOf('p');
+  if (gi < 0 || si < 0 || pi < 0) throw new Error(`oof.csv has an unexpected header: ${lines[0]}`);
+  const p = new Map<string, number>();
+  const gamesBySeason = new Map<number, number>();
+  for (let k = 1; k < lines.length; k++) {
+    const f = lines[k].split(',');
+    const season = Number(f[si]);
+    p.set(f[gi], Number(f[pi]));
+    gamesBySeason.set(season, (gamesBySeason.get(season) ?? 0) + 1);
+  }
+  return { p, gamesBySeason };
+}
+
+/**
+ * A CV run's out-of-fold predictions for a backtest, refused unless the run is a completed CV and every
+ * backtest season has games in its test folds (a season no fold tested has no out-of-sample predictions).
+ */
+export async function loadCvPredictions(ws: Workspace, runIdOrPrefix: string, seasons: number[]): Promise<CvPredictions> {
+  const store = new RunStore(ws);
+  const id = await store.resolveId(runIdOrPrefix);
+  const [run] = await store.list({ ids: [id], limit: 1 });
+  if (run.kind !== 'cv') {
+    throw new BullpenError('usage', 'BACKTEST_RUN_NOT_CV', `run ${run.name} (${id.slice(0, 8)}) is a ${run.kind} run: --run takes a CV run (bullpen ml runs list --kind cv); use --model for a trained model`, { run: id, kind: run.kind });
+  }
+  if (run.status !== 'completed') {
+    throw inputError('BACKTEST_RUN_NOT_COMPLETED', `CV run ${run.name} is ${run.status}: only a completed CV has out-of-fold predictions`, { run: id, status: run.status });
+  }
+  const text = await store.artifact(id, 'oof.csv');
+  if (!text) throw inputError('BACKTEST_RUN_NO_OOF', `CV run ${run.name} stored no out-of-fold predictions (oof.csv)`, { run: id });
+  const { p, gamesBySeason } = parseOof(text);
+  const uncovered = seasons.filter((s) => !gamesBySeason.has(s));
+  if (uncovered.length) {
+    const tested = [...gamesBySeason.keys()].sort((a, b) => a - b);
+    throw inputError(
+      'BACKTEST_SEASON_NOT_IN_CV',
+      `season${uncovered.length > 1 ? 's' : ''} ${uncovered.join(', ')} ${uncovered.length > 1 ? 'were' : 'was'} in no test fold of CV run ${run.name}, so it has no out-of-fold predictions ` +
+        `(its test folds cover ${tested.length ? tested.join(', ') : 'nothing'}): backtest those seasons, or run a CV whose test folds reach them (e.g. --scheme season-forward --seasons ending with them)`,
+      { run: id, uncovered, tested },
+    );
+  }
+  return { runId: id, name: run.name, target: (run.target ?? 'home_win') as Target, featureSet: run.featureSet ?? 'default', p, gamesBySeason };
+}
