@@ -73,7 +73,9 @@ export function equityTraces(runs: RunDetailDto[], field: 'equity' | 'drawdown')
   );
 }
 
-export const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+/** Counts as integers, everything else to a fixed number of decimals. */
+export const fmt = (v: number | null | undefined, digits = 4): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
 export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`);
 
 /** One fold of a CV run as runCv stores it in folds.json (inclusive dates). */
