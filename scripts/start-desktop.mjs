@@ -98,14 +98,9 @@ function checkCanShowWindow() {
   return true;
 }
 
-/**
- * The first start should show real work at once. The data engineer adds `bullpen demo` (the synthetic
- * league); until then the app starts on the default workspace, which the engine creates empty.
- */
-function ensureDemoWorkspace() {}
-
+// The app builds the demo league itself when it opens an empty workspace (demo.firstStart), in the
+// desktop window and in serve mode alike.
 buildIfNeeded();
-ensureDemoWorkspace();
 const binary = ensureElectron();
 if (binary && checkCanShowWindow()) startDesktop(binary);
 

@@ -116,7 +116,7 @@ export const dataOps = {
     summary: 'Import Retrosheet game logs (GLyyyy.TXT, .gz or .zip) in one transaction; re-importing updates without duplicates',
     input: z.object({ files: z.array(z.string().min(1)).min(1) }).strict(),
     output: importResultSchema,
-    cli: { path: ['data', 'import', 'retrosheet'], positionals: ['files...'], help: 'import Retrosheet game logs' },
+    cli: { path: ['data', 'import', 'retrosheet'], positionals: ['files...'], files: ['files'], help: 'import Retrosheet game logs' },
   }),
   'data.importOdds': defineOp({
     kind: 'command',
@@ -130,14 +130,14 @@ export const dataOps = {
       })
       .strict(),
     output: oddsImportResultSchema,
-    cli: { path: ['data', 'import', 'odds'], positionals: ['files...'], help: 'import odds (--format pinnacle|generic)' },
+    cli: { path: ['data', 'import', 'odds'], positionals: ['files...'], files: ['files'], help: 'import odds (--format pinnacle|generic)' },
   }),
   'data.importGames': defineOp({
     kind: 'command',
     summary: 'Import games from CSV or Parquet of the documented games schema; rows without scores are scheduled games',
     input: z.object({ files: z.array(z.string().min(1)).min(1) }).strict(),
     output: importResultSchema,
-    cli: { path: ['data', 'import', 'games'], positionals: ['files...'], help: 'import games (CSV/Parquet; scheduled games allowed)' },
+    cli: { path: ['data', 'import', 'games'], positionals: ['files...'], files: ['files'], help: 'import games (CSV/Parquet; scheduled games allowed)' },
   }),
   'data.status': defineOp({
     kind: 'query',
@@ -151,6 +151,6 @@ export const dataOps = {
     summary: 'Export a workspace table to Parquet, CSV or Arrow IPC',
     input: z.object({ table: z.string().min(1), format: z.enum(['parquet', 'csv', 'arrow']).default('parquet'), out: z.string().min(1) }).strict(),
     output: z.object({ table: z.string(), format: z.enum(['parquet', 'csv', 'arrow']), out: z.string(), rows: z.number().int() }),
-    cli: { path: ['data', 'export'], positionals: ['table'], help: 'export a table (--format parquet|csv|arrow --out FILE)' },
+    cli: { path: ['data', 'export'], positionals: ['table'], files: ['out'], help: 'export a table (--format parquet|csv|arrow --out FILE)' },
   }),
 };

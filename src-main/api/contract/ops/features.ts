@@ -121,7 +121,7 @@ export const featureOps = {
       features: z.array(z.object({ name: z.string(), version: z.number().int(), outcome: z.string(), leakage: leakageReportSchema.nullable() })),
       sets: z.array(z.string()),
     }),
-    cli: { path: ['features', 'register'], positionals: ['file'], help: 'register definitions from FILE (JSON or YAML)' },
+    cli: { path: ['features', 'register'], positionals: ['file'], files: ['file'], help: 'register definitions from FILE (JSON or YAML)' },
   }),
   'features.rollback': defineOp({
     kind: 'command',
@@ -170,6 +170,6 @@ export const featureOps = {
     summary: "Write a set's materialized values with game id, date and targets to Parquet, CSV or Arrow",
     input: z.object({ set: setName, out: z.string().min(1), format: z.enum(['parquet', 'csv', 'arrow']).default('parquet') }).strict(),
     output: z.object({ set: z.string(), contentHash: z.string(), out: z.string(), format: z.enum(['parquet', 'csv', 'arrow']), rows: z.number().int(), features: z.number().int() }),
-    cli: { path: ['features', 'export'], positionals: ['set'], help: 'export a materialized set (--out FILE --format parquet|csv|arrow)' },
+    cli: { path: ['features', 'export'], positionals: ['set'], files: ['out'], help: 'export a materialized set (--out FILE --format parquet|csv|arrow)' },
   }),
 };
