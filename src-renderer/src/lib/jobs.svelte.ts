@@ -1,4 +1,6 @@
+import type { BullpenClient } from '../../../src-main/api/client';
 import type { Job, JobState } from '../../../src-main/shared/events';
+import { describeError, type ShownError } from './errorHint';
 
 const stateRank: Record<JobState, number> = {
   queued: 0,
@@ -22,6 +24,26 @@ export class JobsStore {
   readonly list: Job[] = $derived(
     Object.values(this.#byId).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)),
   );
+
+  /** Jobs whose cancellation was asked for and not yet answered, so their Cancel button can wait. */
+  #cancelling = $state<Record<string, boolean>>({});
+
+  isCancelling(id: string): boolean {
+    return this.#cancelling[id] ?? false;
+  }
+
+  /** Asks the engine to cancel a job and records its answer; returns the error to show, if any. */
+  async cancel(client: BullpenClient, job: Job): Promise<ShownError | null> {
+    this.#cancelling[job.id] = true;
+    try {
+      this.upsert(await client.call('jobs.cancel', { id: job.id }));
+      return null;
+    } catch (err) {
+      return describeError(err, `cancel the ${job.kind} job ${job.id.slice(0, 8)}`);
+    } finally {
+      delete this.#cancelling[job.id];
+    }
+  }
 
   upsert(job: Job): void {
     const known = this.#byId[job.id];
