@@ -13,8 +13,7 @@ describe.skipIf(!hasChromium())('first start and the Features screen (serve mode
 
   it('builds the demo league on first start with a visible progress bar, once', async () => {
     const { page, serve } = wb;
-    await page.waitForSelector('[data-testid="first-start"]');
-    expect(await page.$('[data-testid="first-start-progress"]')).not.toBeNull();
+    await page.waitForSelector('[data-testid="first-start"] [data-testid="first-start-progress"]');
     await page.waitForSelector('[data-testid="first-start"][data-state="completed"]', { timeout: JOB_TIMEOUT_MS });
     expect(await page.getAttribute('[data-testid="first-start-progress"]', 'value')).toBe('1');
     await screenshot(page, 'first-start-done');

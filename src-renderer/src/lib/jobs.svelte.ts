@@ -45,6 +45,24 @@ export class JobsStore {
     }
   }
 
+  /**
+   * Reads every job this window believes active from the engine. Events are the fast path, but an event
+   * sent while the socket was reconnecting is gone for good; this keeps a finished job from showing as
+   * running forever.
+   */
+  async resync(client: BullpenClient): Promise<void> {
+    const active = this.list.filter(isActive);
+    await Promise.all(
+      active.map((job) =>
+        client.call('jobs.get', { id: job.id }).then(
+          (fresh) => this.upsert(fresh),
+          // The next tick tries again; an engine that is down is shown by the engine indicator.
+          () => undefined,
+        ),
+      ),
+    );
+  }
+
   upsert(job: Job): void {
     const known = this.#byId[job.id];
     if (known) {
