@@ -79,7 +79,10 @@ export interface BacktestMetrics {
   sortino: number;
   /** Per-day Sharpe, the input of the deflated Sharpe ratio. */
   sharpeDaily: number;
+  /** Largest fall from a peak as a fraction of that peak. */
   maxDrawdown: number;
+  /** The same fall in units of stake (the bankroll starts at initialBankroll units). */
+  maxDrawdownUnits: number;
   longestLosingStreak: number;
   clv: number | null;
   finalBankroll: number;
@@ -186,7 +189,7 @@ export function runBacktest(games: BacktestGames, strategyInput: StrategyInput, 
   };
   const equity = Float64Array.from(dayEquity);
   const returns = Float64Array.from(dayReturn);
-  const { drawdown, maxDrawdown } = drawdownSeries(equity, o.initialBankroll);
+  const { drawdown, maxDrawdown, maxDrawdownUnits } = drawdownSeries(equity, o.initialBankroll);
   const daily: DailySeries = { day: Int32Array.from(dayList), profit: Float64Array.from(dayProfit), equity, returns, drawdown };
 
   let wins = 0;
@@ -222,6 +225,7 @@ export function runBacktest(games: BacktestGames, strategyInput: StrategyInput, 
     sortino: sortinoRatio(returns) * annual,
     sharpeDaily,
     maxDrawdown,
+    maxDrawdownUnits,
     longestLosingStreak: longestLosingStreak(trimmed.won),
     clv: clvCount ? clvSum / clvCount : null,
     finalBankroll: bankroll,

@@ -33,6 +33,8 @@ describe.skipIf(!hasChromium())('Backtests screen (serve mode, headless Chromium
       expect(Number(await page.getAttribute(`[data-testid="${chart}"]`, 'data-traces'))).toBe(6);
     }
     expect(await page.textContent('[data-testid="bt-dsr"]')).toMatch(/^-?\d/);
+    // Drawdown in units of stake next to the share of the peak (flat stakes can lose more than the bankroll).
+    for (const dd of await page.$$eval('[data-testid="bt-max-dd"]', (tds) => tds.map((td) => td.textContent ?? ''))) expect(dd).toMatch(/^\d+(\.\d)? u \(\d+\.\d%\)$/);
     expect(await wb.cspViolations()).toEqual([]);
     await screenshot(page, 'backtests-result');
   });

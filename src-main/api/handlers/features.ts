@@ -4,7 +4,7 @@ import { catalog, lineage, searchCatalog } from '../../engine/features/catalog';
 import { checkSetLeakage, exportFeatureSet, readRegistrationFile, registerFeatures } from '../../engine/features/featureStore';
 import { allMaterializations, latestMaterialization, materializeSet } from '../../engine/features/materialize';
 import { loadQuality } from '../../engine/features/quality';
-import { allDefinitions, ensureBuiltins, rollbackFeature } from '../../engine/features/registry';
+import { allDefinitions, ensureBuiltins, resolveSet, rollbackFeature } from '../../engine/features/registry';
 import { notFoundError } from '../../shared/errors';
 import type { Engine } from '../../engine/engine';
 
@@ -38,13 +38,18 @@ export const featureHandlers: HandlersFor<keyof typeof featureOps> = {
   },
   'features.register': async (input, engine) => registerFeatures(engine.workspace, readRegistrationFile(input.file), { skipLeakageCheck: input.skipLeakageCheck }),
   'features.rollback': async (input, engine) => engine.workspace.transaction((sql) => rollbackFeature(sql, input.name, input.version)),
-  'features.materialize': async (input, engine) =>
-    engine.jobs.start('features.materialize', input, async (ctx) => {
+  'features.materialize': async (input, engine) => {
+    await ready(engine);
+    await resolveSet(engine.workspace, input.set);
+    return engine.jobs.start('features.materialize', input, async (ctx) => {
       const m = await materializeSet(engine.workspace, input.set, { force: input.force, onProgress: (f, msg) => ctx.progress(f, msg) });
       return { id: m.id, setName: m.setName, contentHash: m.contentHash, tableName: m.tableName, rows: m.rows, features: m.features.length, durationMs: Math.round(m.durationMs), cached: m.cached, degraded: m.quality.filter((q) => !q.schemaOk).map((q) => q.feature) };
-    }),
+    });
+  },
   'features.materializations': async (_input, engine) => ({ materializations: await allMaterializations(engine.workspace) }),
   'features.quality': async (input, engine) => {
+    await ready(engine);
+    await resolveSet(engine.workspace, input.set);
     const m = await latestMaterialization(engine.workspace, input.set);
     return { set: input.set, materialization: m ?? null, features: m ? await loadQuality(engine.workspace, m.id) : [] };
   },

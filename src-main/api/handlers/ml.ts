@@ -1,5 +1,5 @@
 import { backtestModel, precheckBacktest } from '../../engine/backtest/backtestModel';
-import { runCv } from '../../engine/cv/runCv';
+import { precheckCv, runCv } from '../../engine/cv/runCv';
 import { listModels } from '../../engine/runs/modelStore';
 import { RunStore } from '../../engine/runs/runStore';
 import type { RunDetail } from '../../engine/runs/runTypes';
@@ -20,7 +20,10 @@ export const mlHandlers: HandlersFor<keyof typeof mlOps> = {
     await precheckPredict(engine, input);
     return engine.jobs.start('ml.predict', input, (ctx) => predictModel(engine, input, ctx));
   },
-  'ml.cv': async (input, engine) => engine.jobs.start('ml.cv', input, (ctx) => runCv(engine, input, ctx)),
+  'ml.cv': async (input, engine) => {
+    await precheckCv(engine, input);
+    return engine.jobs.start('ml.cv', input, (ctx) => runCv(engine, input, ctx));
+  },
   'ml.backtest': async (input, engine) => {
     await precheckBacktest(engine, input);
     return engine.jobs.start('ml.backtest', input, (ctx) => backtestModel(engine, input, ctx));

@@ -14,6 +14,8 @@ import { evaluate, evaluationMetrics } from '../training/evaluate';
 import { marketPrices, matrixHash, takeRows, takeValues } from '../training/matrixRows';
 import { servingMatrix } from '../training/servingMatrix';
 import type { EngineDeps } from '../training/trainModel';
+import { assertSeasonsHaveGames } from '../training/jobPrechecks';
+import { assertNoClosingLineAtOpen } from './closingLineGuard';
 import { loadCvPredictions, type CvPredictions } from './cvPredictions';
 
 export const mlStrategies = ['flat', 'edge', 'kelly'] as const;
@@ -50,6 +52,8 @@ export interface StrategySummary {
   sharpe: number;
   sortino: number;
   maxDrawdown: number;
+  /** Units of stake (bankroll 100 units, flat stake 1 unit). */
+  maxDrawdownUnits: number;
   longestLosingStreak: number;
   clv: number | null;
 }
@@ -93,16 +97,19 @@ export function assertOutOfSample(model: StoredModel, seasons: number[], firstGa
  * The refusals that need no matrix, checked before a job starts so the caller gets the error itself:
  * an unknown model, or one trained on (or after) any of the backtest seasons.
  */
-export async function precheckBacktest(deps: EngineDeps, input: Pick<BacktestInput, 'model' | 'run' | 'seasons'>): Promise<void> {
-  const seasons = parseSeasons(input.seasons) ?? [];
+export async function precheckBacktest(deps: EngineDeps, input: Pick<BacktestInput, 'model' | 'run' | 'seasons' | 'odds'>): Promise<void> {
+  const seasons = await assertSeasonsHaveGames(deps.workspace, input.seasons, '--seasons', true);
   if (input.model && input.run) throw new BullpenError('usage', 'BACKTEST_MODEL_OR_RUN', 'give --model NAME or --run CV_RUN_ID, not both');
   if (input.run) {
-    await loadCvPredictions(deps.workspace, input.run, seasons);
+    const cv = await loadCvPredictions(deps.workspace, input.run, seasons);
+    const run = await new RunStore(deps.workspace).get(cv.runId);
+    await assertNoClosingLineAtOpen(deps.workspace, input.odds, `CV run ${cv.name}`, run.featureVersions ?? []);
     return;
   }
   if (!input.model || seasons.length === 0) return;
   const model = await getModel(deps.workspace, input.model);
   assertOutOfSample(model, seasons, `${Math.min(...seasons)}-01-01`);
+  await assertNoClosingLineAtOpen(deps.workspace, input.odds, `model ${model.name}`, model.featureVersions);
 }
 
 function strategyInputs(input: BacktestInput, hasModel: boolean, hasElo: boolean): { label: string; kind: StrategyName; spec: StrategyInput }[] {
@@ -144,7 +151,7 @@ function summarize(o: StrategyOutcome, label: string, kind: StrategyName): Strat
   return {
     label, kind, ml: (mlStrategies as readonly string[]).includes(kind),
     bets: mt.bets, hitRate: mt.hitRate, profit: mt.profit, roi: mt.roi, roiCi: mt.roiCi, roiPValue: mt.roiPValue,
-    sharpe: mt.sharpe, sortino: mt.sortino, maxDrawdown: mt.maxDrawdown, longestLosingStreak: mt.longestLosingStreak, clv: mt.clv,
+    sharpe: mt.sharpe, sortino: mt.sortino, maxDrawdown: mt.maxDrawdown, maxDrawdownUnits: mt.maxDrawdownUnits, longestLosingStreak: mt.longestLosingStreak, clv: mt.clv,
   };
 }
 
@@ -242,6 +249,7 @@ export async function backtestModel(deps: EngineDeps, input: BacktestInput, ctx:
         { key: 'sharpe', value: primary.sharpe },
         { key: 'sortino', value: primary.sortino },
         { key: 'maxDrawdown', value: primary.maxDrawdown },
+        { key: 'maxDrawdownUnits', value: primary.maxDrawdownUnits },
         { key: 'longestLosingStreak', value: primary.longestLosingStreak },
         ...(primary.clv !== null ? [{ key: 'clv', value: primary.clv }] : []),
         ...(out.deflatedSharpe ? [{ key: 'deflatedSharpe', value: out.deflatedSharpe.deflatedSharpe }] : []),
@@ -295,7 +303,7 @@ export async function backtestModel(deps: EngineDeps, input: BacktestInput, ctx:
               { key: 'bets', value: sm.bets }, { key: 'hitRate', value: sm.hitRate }, { key: 'profit', value: sm.profit }, { key: 'roi', value: sm.roi },
               ...(sm.roiCi ? [{ key: 'roiCiLow', value: sm.roiCi[0] }, { key: 'roiCiHigh', value: sm.roiCi[1] }] : []),
               ...(sm.roiPValue !== null ? [{ key: 'roiPValue', value: sm.roiPValue }] : []),
-              { key: 'sharpe', value: sm.sharpe }, { key: 'sortino', value: sm.sortino }, { key: 'maxDrawdown', value: sm.maxDrawdown },
+              { key: 'sharpe', value: sm.sharpe }, { key: 'sortino', value: sm.sortino }, { key: 'maxDrawdown', value: sm.maxDrawdown }, { key: 'maxDrawdownUnits', value: sm.maxDrawdownUnits },
               { key: 'longestLosingStreak', value: sm.longestLosingStreak }, ...(sm.clv !== null ? [{ key: 'clv', value: sm.clv }] : []),
             ],
             artifacts: [{ name: 'equity.json', mediaType: 'application/json' as const, content: JSON.stringify({ series: [series[k]] }) }],

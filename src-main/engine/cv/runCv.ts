@@ -12,6 +12,7 @@ import { evaluate, evaluationMetrics } from '../training/evaluate';
 import { importanceArtifact } from '../training/importance';
 import { marketPrices, matrixHash, takeValues } from '../training/matrixRows';
 import type { EngineDeps } from '../training/trainModel';
+import { assertFeatureSet, assertLightgbmParams, assertSeasonsHaveGames } from '../training/jobPrechecks';
 import { foldGroups } from './foldGroups';
 
 export interface CvInput {
@@ -85,6 +86,19 @@ async function setup(deps: EngineDeps, input: CvInput): Promise<CvSetup> {
     earlyStoppingRounds: input.earlyStoppingRounds ?? DEFAULT_EARLY_STOPPING_ROUNDS,
     seed,
   };
+}
+
+/** Refusals checked before the job starts: an unknown model or set, seasons without games, bad parameters. */
+export async function precheckCv(deps: EngineDeps, input: CvInput): Promise<void> {
+  await assertSeasonsHaveGames(deps.workspace, input.seasons, '--seasons', true);
+  if (input.model) {
+    const model = await getModel(deps.workspace, input.model);
+    await assertLightgbmParams(deps.pool, input.params, model.featureNames.length);
+    return;
+  }
+  if (!input.features || !input.target) throw new BullpenError('usage', 'CV_NEEDS_MODEL_OR_SPEC', 'give --model NAME, or --features SET and --target T (with optional --params JSON)');
+  const cols = await assertFeatureSet(deps.workspace, input.features);
+  await assertLightgbmParams(deps.pool, input.params, cols);
 }
 
 /** The folds of a CV on a matrix, with the options the issue names (defaults 5/90/30/1/1). */

@@ -5,6 +5,21 @@ import type { Sql } from '../workspace/sql';
 
 export type ExportFormat = 'parquet' | 'csv' | 'arrow';
 
+const FORMAT_BY_EXTENSION: Record<string, ExportFormat> = { parquet: 'parquet', pq: 'parquet', csv: 'csv', arrow: 'arrow', feather: 'arrow', ipc: 'arrow' };
+
+/**
+ * The format to write: the one asked for, else the one the file name says (x.csv is CSV), else Parquet.
+ * Asking for one format in a file named for another is refused, so `--out x.csv` never holds Parquet.
+ */
+export function exportFormatFor(out: string, format?: ExportFormat): ExportFormat {
+  const ext = /\.([A-Za-z]+)$/.exec(out)?.[1]?.toLowerCase();
+  const implied = ext ? FORMAT_BY_EXTENSION[ext] : undefined;
+  if (format && implied && format !== implied) {
+    throw inputError('EXPORT_FORMAT_MISMATCH', `--format ${format} does not match the file name ${out} (.${ext} is ${implied}): change one of them`, { out, format, implied });
+  }
+  return format ?? implied ?? 'parquet';
+}
+
 /** Names of the workspace's tables, the only things export accepts (so a name is never SQL). */
 export async function tableNames(sql: Sql): Promise<string[]> {
   const rows = await sql.all<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1`);
@@ -39,10 +54,11 @@ export async function exportQuery(sql: Sql, select: string, format: ExportFormat
 }
 
 /** Exports one named workspace table. */
-export async function exportTable(sql: Sql, table: string, format: ExportFormat, out: string): Promise<{ table: string; format: ExportFormat; out: string; rows: number }> {
+export async function exportTable(sql: Sql, table: string, requested: ExportFormat | undefined, out: string): Promise<{ table: string; format: ExportFormat; out: string; rows: number }> {
   const names = await tableNames(sql);
   if (!names.includes(table)) throw notFoundError('TABLE_NOT_FOUND', `no table named ${table}; tables: ${names.join(', ')}`, { table });
   if (!out) throw inputError('MISSING_OUT', 'give --out FILE');
+  const format = exportFormatFor(out, requested);
   const rows = await exportQuery(sql, `SELECT * FROM ${quoteIdent(table)}`, format, out);
   return { table, format, out, rows };
 }

@@ -134,7 +134,7 @@ export const builtinFeatures: FeatureDefinitionParsed[] = [
     dependencies: ['market_pre'],
     freshnessSlaHours: SLA,
     owner: OWNER,
-    tags: ['market'],
+    tags: ['market', 'closing-line'],
   },
   {
     name: 'mkt_line_move',
@@ -144,7 +144,7 @@ export const builtinFeatures: FeatureDefinitionParsed[] = [
     dependencies: ['market_pre'],
     freshnessSlaHours: SLA,
     owner: OWNER,
-    tags: ['market'],
+    tags: ['market', 'closing-line'],
   },
   {
     name: 'mkt_close_total',
@@ -154,7 +154,7 @@ export const builtinFeatures: FeatureDefinitionParsed[] = [
     dependencies: ['market_pre'],
     freshnessSlaHours: SLA,
     owner: OWNER,
-    tags: ['market', 'total'],
+    tags: ['market', 'total', 'closing-line'],
   },
 ];
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { BullpenError, inputError } from '../../shared/errors';
 import type { Workspace } from '../workspace/workspace';
-import { exportQuery, type ExportFormat } from '../data/exportTable';
+import { exportFormatFor, exportQuery, type ExportFormat } from '../data/exportTable';
 import { quoteIdent } from './computeFeatures';
 import { featureDefinitionInputSchema, inferDependencies, registrationFileSchema, type FeatureDefinitionParsed, type FeatureSetInput } from './definitionSchema';
 import { checkLeakage, type LeakageReport } from './leakageGuard';
@@ -101,7 +101,8 @@ export async function checkSetLeakage(ws: Workspace, setName: string, cutoffs?: 
 }
 
 /** Writes a set's materialized values with game id, date, season and all three targets. */
-export async function exportFeatureSet(ws: Workspace, setName: string, out: string, format: ExportFormat) {
+export async function exportFeatureSet(ws: Workspace, setName: string, out: string, requested?: ExportFormat) {
+  const format = exportFormatFor(out, requested);
   const mat = await materializeSet(ws, setName);
   const names = mat.features.map((f) => `m.${quoteIdent(f.name)}`).join(', ');
   const select = `SELECT m.game_id, m.date, m.season, ${names}, ${targetSql.home_win} AS home_win, ${targetSql.over} AS over, ${targetSql.home_runline} AS home_runline, g.synthetic

@@ -7,6 +7,7 @@ import type { EngineDeps } from './trainModel';
 import { servingMatrix } from './servingMatrix';
 import { evaluate } from './evaluate';
 import { marketPrices, takeRows } from './matrixRows';
+import { assertSeasonsHaveGames } from './jobPrechecks';
 import { assertAbsolute, checkPredictionInput, readPredictionInput, writePredictions } from './predictionFiles';
 
 export interface PredictInput {
@@ -43,6 +44,7 @@ export async function precheckPredict(deps: EngineDeps, input: PredictInput): Pr
   }
   if (input.out !== undefined) assertAbsolute(input.out, '--out');
   const model = await getModel(deps.workspace, input.model);
+  await assertSeasonsHaveGames(deps.workspace, input.seasons, '--seasons', false);
   if (input.input !== undefined) await checkPredictionInput(deps.workspace, input.input, model.featureNames);
 }
 

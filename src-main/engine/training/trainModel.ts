@@ -8,6 +8,7 @@ import { trackRun } from '../runs/trackRun';
 import type { MetricPoint } from '../runs/runTypes';
 import type { WorkerPool } from '../workers/workerPool';
 import type { Workspace } from '../workspace/workspace';
+import { assertFeatureSet, assertLightgbmParams, assertSeasonsHaveGames } from './jobPrechecks';
 import { DEFAULT_EARLY_STOPPING_ROUNDS, DEFAULT_NUM_BOOST_ROUND, DEFAULT_SEED, resolveParams } from './defaultParams';
 import { evaluate, evaluationMetrics } from './evaluate';
 import { importanceArtifact } from './importance';
@@ -49,10 +50,24 @@ const PREPARE_SHARE = 0.1;
 const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 
-/** Refusals checked before the job starts: a name already taken. */
-export async function precheckTrain(deps: EngineDeps, input: Pick<TrainInput, 'name'>): Promise<void> {
+/** Refusals checked before the job starts: a name taken, seasons without games, an unknown set, bad parameters. */
+export async function precheckTrain(deps: EngineDeps, input: Pick<TrainInput, 'name' | 'train' | 'valid' | 'features' | 'params'>): Promise<void> {
   if (input.name && (await findModel(deps.workspace, input.name))) {
     throw new BullpenError('conflict', 'MODEL_EXISTS', `a model named ${input.name} exists already: choose another --name`, { name: input.name });
+  }
+  const trainSeasons = await assertSeasonsHaveGames(deps.workspace, input.train, '--train', true);
+  const validSeasons = await assertSeasonsHaveGames(deps.workspace, input.valid, '--valid', true);
+  assertWindows(input, trainSeasons, validSeasons);
+  const cols = await assertFeatureSet(deps.workspace, input.features);
+  await assertLightgbmParams(deps.pool, input.params, cols);
+}
+
+/** The validation window must be separate from, and later than, the training window. */
+function assertWindows(input: Pick<TrainInput, 'train' | 'valid'>, trainSeasons: number[], validSeasons: number[]): void {
+  const overlap = trainSeasons.filter((s) => validSeasons.includes(s));
+  if (overlap.length) throw inputError('SEASONS_OVERLAP', `--train and --valid share seasons ${overlap.join(', ')}: the validation window must be separate`, { overlap });
+  if (validSeasons.length && Math.min(...validSeasons) <= Math.max(...trainSeasons)) {
+    throw inputError('VALID_NOT_AFTER_TRAIN', `--valid ${input.valid} must come after --train ${input.train}: early stopping on earlier games would tune the model on the past`, {});
   }
 }
 
@@ -64,11 +79,7 @@ export async function trainModel(deps: EngineDeps, input: TrainInput, ctx: JobCo
   const started = Date.now();
   const trainSeasons = parseSeasons(input.train) ?? [];
   const validSeasons = parseSeasons(input.valid) ?? [];
-  const overlap = trainSeasons.filter((s) => validSeasons.includes(s));
-  if (overlap.length) throw inputError('SEASONS_OVERLAP', `--train and --valid share seasons ${overlap.join(', ')}: the validation window must be separate`, { overlap });
-  if (validSeasons.length && Math.min(...validSeasons) <= Math.max(...trainSeasons)) {
-    throw inputError('VALID_NOT_AFTER_TRAIN', `--valid ${input.valid} must come after --train ${input.train}: early stopping on earlier games would tune the model on the past`, {});
-  }
+  assertWindows(input, trainSeasons, validSeasons);
   const seed = input.seed ?? DEFAULT_SEED;
   const modelName = input.name ?? `${input.target}-${input.features}-${input.train}-${Date.now().toString(36)}`;
   if (!MODEL_NAME_PATTERN.test(modelName)) throw inputError('BAD_MODEL_NAME', `model name "${modelName}" may use letters, digits, _ . - (up to 100)`, { name: modelName });

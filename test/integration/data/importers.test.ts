@@ -141,6 +141,17 @@ describe('games importer, scheduled games and export', () => {
     expect(reimport).toMatchObject({ inserted: 0, updated: 9 });
   });
 
+  it('writes the format the file name says when none is asked for, and refuses a format that contradicts it', async () => {
+    const csv = join(dir, 'teams-by-name.csv');
+    expect(await exportTable(ws, 'games', undefined, csv)).toMatchObject({ format: 'csv', rows: 9 });
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toContain('game_id,date,game_number');
+    expect((await exportTable(ws, 'games', undefined, join(dir, 'games-by-name.arrow'))).format).toBe('arrow');
+    expect((await exportTable(ws, 'games', undefined, join(dir, 'games-no-extension'))).format).toBe('parquet');
+    const err = await expectInputError(exportTable(ws, 'games', 'parquet', join(dir, 'wrong.csv')));
+    expect(err.code).toBe('EXPORT_FORMAT_MISMATCH');
+    expect(existsSync(join(dir, 'wrong.csv'))).toBe(false);
+  });
+
   it('refuses to export a table that does not exist', async () => {
     const err = await expectInputError(exportTable(ws, 'games; DROP TABLE games', 'csv', join(dir, 'x.csv')));
     expect(err.code).toBe('TABLE_NOT_FOUND');

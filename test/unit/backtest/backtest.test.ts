@@ -154,6 +154,24 @@ describe('equity helpers', () => {
     expect(drawdownSeries([95], 100).maxDrawdown).toBeCloseTo(0.05, 12);
   });
 
+  it('drawdown in units is the largest peak-to-trough fall, and stays meaningful when flat stakes lose more than the bankroll', () => {
+    expect(drawdownSeries([110, 99, 120, 90, 130], 100).maxDrawdownUnits).toBeCloseTo(30, 12);
+    const gone = drawdownSeries([104, 60, -8, 2], 100);
+    expect(gone.maxDrawdown).toBeGreaterThan(1);
+    expect(gone.maxDrawdownUnits).toBeCloseTo(112, 12);
+  });
+
+  it('a flat-stake backtest reports its max drawdown in units as well as a share of the peak', () => {
+    // Three lost 1-unit bets on a 2-unit bankroll: 3 units lost from the peak, 150% of it.
+    const r = runBacktest(
+      { dates: ['2016-04-01', '2016-04-02', '2016-04-03'], homeWin: [0, 0, 0], closeHome: [1.9, 1.9, 1.9], closeAway: [1.9, 1.9, 1.9] },
+      { kind: 'home' },
+      { initialBankroll: 2, bootstrap: false },
+    );
+    expect(r.metrics.maxDrawdownUnits).toBeCloseTo(3, 12);
+    expect(r.metrics.maxDrawdown).toBeCloseTo(1.5, 12);
+  });
+
   it('the longest losing streak counts consecutive losses', () => {
     expect(longestLosingStreak([1, 0, 0, 1, 0, 0, 0, 1])).toBe(3);
     expect(longestLosingStreak([])).toBe(0);

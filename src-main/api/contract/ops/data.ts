@@ -149,7 +149,7 @@ export const dataOps = {
   'data.export': defineOp({
     kind: 'command',
     summary: 'Export a workspace table to Parquet, CSV or Arrow IPC',
-    input: z.object({ table: z.string().min(1), format: z.enum(['parquet', 'csv', 'arrow']).default('parquet'), out: z.string().min(1) }).strict(),
+    input: z.object({ table: z.string().min(1), format: z.enum(['parquet', 'csv', 'arrow']).optional().describe('default: from the file name (.csv, .arrow), else parquet'), out: z.string().min(1) }).strict(),
     output: z.object({ table: z.string(), format: z.enum(['parquet', 'csv', 'arrow']), out: z.string(), rows: z.number().int() }),
     cli: { path: ['data', 'export'], positionals: ['table'], files: ['out'], help: 'export a table (--format parquet|csv|arrow --out FILE)' },
   }),

@@ -168,7 +168,7 @@ export const featureOps = {
   'features.export': defineOp({
     kind: 'command',
     summary: "Write a set's materialized values with game id, date and targets to Parquet, CSV or Arrow",
-    input: z.object({ set: setName, out: z.string().min(1), format: z.enum(['parquet', 'csv', 'arrow']).default('parquet') }).strict(),
+    input: z.object({ set: setName, out: z.string().min(1), format: z.enum(['parquet', 'csv', 'arrow']).optional().describe('default: from the file name (.csv, .arrow), else parquet') }).strict(),
     output: z.object({ set: z.string(), contentHash: z.string(), out: z.string(), format: z.enum(['parquet', 'csv', 'arrow']), rows: z.number().int(), features: z.number().int() }),
     cli: { path: ['features', 'export'], positionals: ['set'], files: ['out'], help: 'export a materialized set (--out FILE --format parquet|csv|arrow)' },
   }),
