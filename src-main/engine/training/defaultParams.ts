@@ -21,6 +21,8 @@ export const DEFAULT_SEED = 42;
 /** Upper bound of boosting rounds; early stopping on the validation window usually ends far sooner. */
 export const DEFAULT_NUM_BOOST_ROUND = 1000;
 export const DEFAULT_EARLY_STOPPING_ROUNDS = 50;
+/** Without a validation window nothing stops the boosting early: LightGBM's own default round count. */
+export const DEFAULT_ROUNDS_WITHOUT_VALIDATION = 100;
 
 /** Thread settings are the pool's to decide (pool size × threads ≤ cores), never a user parameter. */
 const THREAD_KEYS = new Set(['num_threads', 'num_thread', 'nthread', 'nthreads', 'n_jobs']);

@@ -9,7 +9,7 @@ import type { MetricPoint } from '../runs/runTypes';
 import type { WorkerPool } from '../workers/workerPool';
 import type { Workspace } from '../workspace/workspace';
 import { assertFeatureSet, assertLightgbmParams, assertSeasonsHaveGames } from './jobPrechecks';
-import { DEFAULT_EARLY_STOPPING_ROUNDS, DEFAULT_NUM_BOOST_ROUND, DEFAULT_SEED, resolveParams } from './defaultParams';
+import { DEFAULT_EARLY_STOPPING_ROUNDS, DEFAULT_NUM_BOOST_ROUND, DEFAULT_ROUNDS_WITHOUT_VALIDATION, DEFAULT_SEED, resolveParams } from './defaultParams';
 import { evaluate, evaluationMetrics } from './evaluate';
 import { importanceArtifact } from './importance';
 import { marketPrices, matrixHash, rowsOfSeasons, takeRows, takeValues } from './matrixRows';
@@ -94,7 +94,7 @@ export async function trainModel(deps: EngineDeps, input: TrainInput, ctx: JobCo
   if (trainRows.length === 0) throw inputError('NO_TRAINING_GAMES', `no labelled games in seasons ${input.train} for target ${input.target}: import or build data first (bullpen data status)`, { seasons: input.train });
   if (validSeasons.length && validRows.length === 0) throw inputError('NO_VALIDATION_GAMES', `no labelled games in --valid ${input.valid}`, { seasons: input.valid });
   const params = resolveParams(input.params, seed);
-  const numBoostRound = input.numBoostRound ?? DEFAULT_NUM_BOOST_ROUND;
+  const numBoostRound = input.numBoostRound ?? (validRows.length ? DEFAULT_NUM_BOOST_ROUND : DEFAULT_ROUNDS_WITHOUT_VALIDATION);
   const earlyStoppingRounds = validRows.length ? (input.earlyStoppingRounds ?? DEFAULT_EARLY_STOPPING_ROUNDS) : null;
   const allRows = Int32Array.from([...trainRows, ...validRows]);
   const store = new RunStore(deps.workspace);
