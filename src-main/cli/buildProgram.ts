@@ -80,6 +80,15 @@ function fieldOption(field: FieldSpec): Option[] {
   return [opt];
 }
 
+const MAX_PORT = 65535;
+
+/** A TCP port, 0 to 65535 (0 lets the system pick); anything else is bad usage, not an internal error. */
+function parsePort(raw: string): number {
+  const port = coerceScalar({ type: 'number', integer: true }, raw, '--port') as number;
+  if (port < 0 || port > MAX_PORT) throw new InvalidArgumentError(`--port: ${port} is not a port number (0 to ${MAX_PORT}; 0 picks a free one)`);
+  return port;
+}
+
 /** Positional specs are field names; `files...` takes the rest of the line. */
 function positionalArgument(spec: string, field: FieldSpec): { name: string; variadic: boolean; syntax: string } {
   const variadic = spec.endsWith('...');
@@ -179,7 +188,7 @@ export function buildProgram(onInvoke: (inv: Invocation) => Promise<void>, ops: 
   const serve = program
     .command('serve')
     .description('serve the UI and the API on 127.0.0.1 with a per-launch token')
-    .addOption(new Option('--port <n>', 'port (0 picks a free one)').default(DEFAULT_SERVE_PORT).argParser((v) => coerceScalar({ type: 'number', integer: true }, v, '--port')))
+    .addOption(new Option('--port <n>', 'port (0 picks a free one)').default(DEFAULT_SERVE_PORT).argParser(parsePort))
     .option('--host <host>', 'address to bind; anything but 127.0.0.1 exposes Bullpen to the network', '127.0.0.1');
   addGlobalFlags(serve, false);
   serve.action(async (opts: Record<string, unknown>) => {

@@ -21,6 +21,12 @@ export async function waitForJob(transport: Transport, started: Job, io: CliIO, 
     resolveFinal = resolve;
   });
   const see = (e: EngineEvent): void => {
+    if (e.type === 'log' && e.jobId === started.id) {
+      // The job's own log lines go to stderr (CONVENTIONS: logs on stderr, also with --json); on a
+      // terminal the line is cleared first so the bar redraws below it.
+      io.err(`${bar ? '\r\x1b[2K' : ''}bullpen: ${e.level === 'info' ? '' : `${e.level}: `}${e.message}\n`);
+      return;
+    }
     if (e.type !== 'job' || e.job.id !== started.id) return;
     bar?.update(Math.round(e.job.progress * BAR_SCALE), { message: e.job.message });
     if (FINAL.has(e.job.state)) resolveFinal(e.job);

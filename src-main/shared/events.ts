@@ -23,7 +23,14 @@ export type Job = z.infer<typeof jobSchema>;
 /** Everything the engine pushes to its clients; the same union travels over IPC and WebSocket. */
 export const engineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job'), job: jobSchema }),
-  z.object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string(), at: z.string() }),
+  z.object({
+    type: z.literal('log'),
+    level: z.enum(['debug', 'info', 'warn', 'error']),
+    message: z.string(),
+    at: z.string(),
+    /** The job that logged it, so a client following one job (the CLI) can show that job's lines. */
+    jobId: z.string().optional(),
+  }),
   z.object({ type: z.literal('engine'), status: z.enum(['starting', 'ready', 'restarted', 'crashed']), message: z.string(), at: z.string() }),
 ]);
 export type EngineEvent = z.infer<typeof engineEventSchema>;

@@ -77,6 +77,7 @@ export class Booster {
   /** Adds a validation set evaluated after every iteration; returns its data index for eval(). */
   addValidData(dataset: Dataset, name: string): number {
     if (!(dataset instanceof Dataset)) throw new TypeError('validation data must be a Dataset');
+    if (typeof name !== 'string' || name.length === 0) throw new TypeError('a validation set needs a name (a non-empty string)');
     this.live().addValidData(dataset.native());
     this.dataNames.push(name);
     return this.dataNames.length - 1;
@@ -151,6 +152,7 @@ export class Booster {
    * [row][class].
    */
   predict(data: FloatMatrix, options: PredictOptions): Float64Array {
+    if (typeof options !== 'object' || options === null) throw new TypeError('predict needs options { rows, cols }');
     const { rows, cols, rowMajor = true, type = 'normal', startIteration = 0 } = options;
     assertMatrix(data, rows, cols);
     const predictType = PREDICT_TYPES[type];

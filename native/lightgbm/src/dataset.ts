@@ -1,6 +1,6 @@
 // Dataset: LightGBM's binned training data, built from a dense matrix (Python's lgb.Dataset).
 import { native, type FloatMatrix, type NativeDataset } from './native';
-import { renderParams, type Params } from './params';
+import { assertParams, renderParams, type Params } from './params';
 
 export interface DatasetOptions {
   rows: number;
@@ -56,6 +56,9 @@ export class Dataset {
 
   /** Builds a Dataset from a dense matrix; NaN marks a missing value. */
   static fromMatrix(data: FloatMatrix, options: DatasetOptions): Dataset {
+    if (typeof options !== 'object' || options === null) throw new TypeError('Dataset.fromMatrix needs options { rows, cols, label }');
+    if (options.reference !== undefined && !(options.reference instanceof Dataset)) throw new TypeError('reference must be a Dataset');
+    assertParams(options.params);
     const { rows, cols, rowMajor = true } = options;
     assertMatrix(data, rows, cols);
     if (options.featureNames && options.featureNames.length !== cols) {
@@ -85,10 +88,15 @@ export class Dataset {
 
   /** The rows at rowIndices, reusing this dataset's bins without re-binning (for CV folds). */
   subset(rowIndices: ArrayLike<number>, params?: Params): Dataset {
+    // Int32Array.from would silently truncate 2.5 to 2 and wrap 2**32 to 0: a fold of the wrong rows.
+    for (let i = 0; i < rowIndices.length; i++) {
+      if (!Number.isInteger(rowIndices[i])) throw new RangeError(`rowIndices[${i}] is ${rowIndices[i]}, not a row number`);
+    }
     const indices = Int32Array.from(rowIndices);
     for (let i = 1; i < indices.length; i++) {
       if (indices[i] <= indices[i - 1]) throw new RangeError('rowIndices must be strictly increasing');
     }
+    assertParams(params);
     const merged = { ...this.params, ...params };
     return new Dataset(this.native().subset(indices, renderParams(merged)), merged);
   }

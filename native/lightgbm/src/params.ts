@@ -26,14 +26,22 @@ function renderScalar(key: string, value: string | number | boolean): string {
   throw new TypeError(`LightGBM parameter ${key} has unsupported type ${typeof value}`);
 }
 
+/** null means "no parameters", as None does in Python; a string or array would render nonsense keys. */
+export function assertParams(params: unknown): asserts params is Params | null | undefined {
+  if (params !== null && params !== undefined && (typeof params !== 'object' || Array.isArray(params))) {
+    throw new TypeError(`LightGBM parameters must be an object like { objective: 'binary' }, got ${Array.isArray(params) ? 'an array' : typeof params}`);
+  }
+}
+
 /**
  * Renders parameters for LightGBM; undefined and null entries are dropped. The thread policy is applied
  * here: when setMaxThreads(n) set a process-wide cap, num_threads defaults to it and is clamped to it.
  */
-export function renderParams(params: Params = {}): string {
+export function renderParams(params: Params | null = {}): string {
+  assertParams(params);
   const entries: [string, string][] = [];
   let threads: number | undefined;
-  for (const [key, value] of Object.entries(params)) {
+  for (const [key, value] of Object.entries(params ?? {})) {
     if (value === undefined || value === null) continue;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new TypeError(`invalid LightGBM parameter name ${JSON.stringify(key)}`);
     if (THREAD_ALIASES.includes(key)) {

@@ -58,6 +58,9 @@ export async function trainWithResult(params: Params, trainSet: Dataset, options
   const validSets = options.validSets ?? [];
   const validNames = options.validNames ?? validSets.map((_, i) => `valid_${i}`);
   if (validNames.length !== validSets.length) throw new RangeError('validNames must name every validation set');
+  if (validNames.some((n) => typeof n !== 'string' || n.length === 0)) throw new TypeError('validNames must be non-empty strings');
+  if ((options.callbacks ?? []).some((c) => typeof c !== 'function')) throw new TypeError('callbacks must be functions');
+  if (options.signal !== undefined && typeof (options.signal as Partial<AbortSignal> | null)?.throwIfAborted !== 'function') throw new TypeError('signal must be an AbortSignal');
   const stopping = options.earlyStoppingRounds;
   if (stopping !== undefined && (!Number.isInteger(stopping) || stopping < 1)) {
     throw new RangeError(`earlyStoppingRounds must be a positive integer, got ${stopping}`);
@@ -72,7 +75,9 @@ export async function trainWithResult(params: Params, trainSet: Dataset, options
       if (set === trainSet) watched.push({ index: 0, name: validNames[i] });
       else watched.push({ index: booster.addValidData(set, validNames[i]), name: validNames[i] });
     });
-    const tracker = stopping === undefined ? undefined : new EarlyStopping(stopping, options.firstMetricOnly ?? false, options.minDelta ?? 0);
+    // The training set may be watched under any name; like Python, it never drives early stopping.
+    const trainNames = new Set(watched.filter((w) => w.index === 0).map((w) => w.name));
+    const tracker = stopping === undefined ? undefined : new EarlyStopping(stopping, options.firstMetricOnly ?? false, options.minDelta ?? 0, trainNames);
     let last: EvalResult[] = [];
     for (let iteration = 1; iteration <= numBoostRound; iteration++) {
       options.signal?.throwIfAborted();
@@ -119,13 +124,18 @@ class EarlyStopping {
   bestScore: EvalResult[] = [];
   private readonly best = new Map<number, { value: number; at: number; score: EvalResult[] }>();
 
-  constructor(private readonly rounds: number, private readonly firstMetricOnly: boolean, private readonly minDelta: number) {}
+  constructor(
+    private readonly rounds: number,
+    private readonly firstMetricOnly: boolean,
+    private readonly minDelta: number,
+    private readonly trainNames: ReadonlySet<string>,
+  ) {}
 
   /** Records an iteration's metrics; true when training should stop (bestIteration is then set). */
   update(iteration: number, results: readonly EvalResult[], isLast: boolean): boolean {
     const watch = results
       .map((r, i) => ({ r, i }))
-      .filter(({ r }) => r.dataName !== 'training' && (!this.firstMetricOnly || r.metric === results[0].metric));
+      .filter(({ r }) => r.dataName !== 'training' && !this.trainNames.has(r.dataName) && (!this.firstMetricOnly || r.metric === results[0].metric));
     if (watch.length === 0) throw new Error('early stopping needs a validation set other than the training data, with a metric');
     for (const { r, i } of watch) {
       const best = this.best.get(i);

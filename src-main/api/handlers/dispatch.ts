@@ -21,7 +21,7 @@ export async function dispatch(engine: Engine, op: string, rawInput: unknown): P
     if (!def || !handler) {
       throw notFoundError('UNKNOWN_OP', `unknown operation "${op}"`, { op, known: Object.keys(ops) });
     }
-    const parsed = def.input.safeParse(rawInput ?? {});
+    const parsed = def.input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) throw validationError(op, parsed.error);
     const raw = await handler(parsed.data, engine);
     const out = def.output.safeParse(raw);

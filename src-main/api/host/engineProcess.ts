@@ -31,6 +31,12 @@ interface Generation {
 }
 
 const now = (): string => new Date().toISOString();
+
+/** "was killed by SIGKILL" or "exited with code 3": what a person needs to tell a crash from a kill. */
+export function describeExit(code: number | null, signal: string | null): string {
+  if (signal) return `was killed by ${signal}`;
+  return code === null ? 'exited' : `exited with code ${code}`;
+}
 const errorResult = (err: BullpenError): CallResult => ({ ok: false, error: err.toBody().error });
 
 /**
@@ -120,10 +126,11 @@ export class EngineProcess implements Transport {
           break;
       }
     });
-    child.onExit((code) => {
+    child.onExit((code, signal) => {
       gen.exited = true;
-      const crash = new BullpenError('internal', 'ENGINE_CRASHED', `the engine process exited (code ${code ?? 'signal'}) during the call; it is being restarted`, {
+      const crash = new BullpenError('internal', 'ENGINE_CRASHED', `the engine process ${describeExit(code, signal)} during the call; it is being restarted`, {
         code,
+        signal,
       });
       for (const settle of gen.pending.values()) settle(errorResult(crash));
       gen.pending.clear();
@@ -135,15 +142,15 @@ export class EngineProcess implements Transport {
         this.emitLocal({ type: 'engine', status: 'crashed', message: fatal.message, at: now() });
         return;
       }
-      this.onCrash(code);
+      this.onCrash(code, signal);
     });
   }
 
-  private onCrash(code: number | null): void {
+  private onCrash(code: number | null, signal: string | null): void {
     const t = Date.now();
     const windowMs = this.options.restartWindowMs ?? DEFAULT_RESTART_WINDOW_MS;
     this.crashTimes = [...this.crashTimes.filter((x) => t - x < windowMs), t];
-    this.emitLocal({ type: 'engine', status: 'crashed', message: `the engine process exited unexpectedly (code ${code ?? 'signal'})`, at: now() });
+    this.emitLocal({ type: 'engine', status: 'crashed', message: `the engine process ${describeExit(code, signal)} unexpectedly`, at: now() });
     if (this.crashTimes.length > (this.options.maxRestarts ?? DEFAULT_MAX_RESTARTS)) {
       this.unavailable = new BullpenError(
         'internal',

@@ -6,7 +6,8 @@ export interface EngineChild {
   readonly pid: number | undefined;
   send(msg: HostRequest): void;
   onMessage(cb: (msg: HostMessage) => void): void;
-  onExit(cb: (code: number | null) => void): void;
+  /** signal is the one that killed a Node child (SIGKILL, …); Electron's utility process reports only a code. */
+  onExit(cb: (code: number | null, signal: string | null) => void): void;
   kill(): void;
 }
 
@@ -29,7 +30,7 @@ export const forkSpawner: SpawnEngine = (entry, env) => {
       if (child.connected) child.send(msg);
     },
     onMessage: (cb) => child.on('message', (m) => cb(m as HostMessage)),
-    onExit: (cb) => child.on('exit', (code) => cb(code)),
+    onExit: (cb) => child.on('exit', (code, signal) => cb(code, signal)),
     kill: () => {
       child.kill('SIGKILL');
     },
@@ -64,7 +65,7 @@ export function utilityProcessSpawner(forkUtility: UtilityForkLike): SpawnEngine
         child.on('message', (m) => cb(m as HostMessage));
       },
       onExit: (cb) => {
-        child.on('exit', (code) => cb(code));
+        child.on('exit', (code) => cb(code, null));
       },
       kill: () => {
         child.kill();

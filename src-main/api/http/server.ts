@@ -36,6 +36,46 @@ export const DEFAULT_HOST = '127.0.0.1';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The token from `Authorization: Bearer <token>`; the scheme name is case-insensitive (RFC 9110 §11.1),
+ * so `bearer x` from a hand-written script works as well.
+ */
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match ? match[1] : undefined;
+}
+
+/**
+ * The 4xx answers fastify and its static plugin give on their own, said in our words: what was wrong
+ * and what to send instead (their own text, like "Forbidden", tells a user nothing).
+ */
+const FRAMEWORK_ERRORS: Readonly<Record<number, { code: string; kind: ErrorKind; message: (path: string) => string }>> = {
+  403: { code: 'FORBIDDEN_PATH', kind: 'usage', message: (path) => `${path} is outside the served UI (paths may not climb with .. or //)` },
+  413: { code: 'BODY_TOO_LARGE', kind: 'input', message: () => `request body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MiB; op inputs are small JSON documents` },
+  415: { code: 'UNSUPPORTED_MEDIA_TYPE', kind: 'input', message: () => 'send the op input as JSON with `content-type: application/json`' },
+};
+
+/** Host-name lookup failures: the --host given does not name this machine. */
+const UNKNOWN_HOST_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EADDRNOTAVAIL']);
+
+/** Why listening failed, said as the user's mistake where it is one (a busy port, a foreign address). */
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (code === 'EADDRINUSE') {
+    return new BullpenError('usage', 'PORT_IN_USE', `port ${port} on ${host} is in use: pass another --port, or --port 0 for any free one`, { port });
+  }
+  if (code === 'EACCES') {
+    return new BullpenError('usage', 'PORT_DENIED', `port ${port} on ${host} needs privileges this user lacks: pass a port above 1023, or --port 0`, { port });
+  }
+  if (UNKNOWN_HOST_CODES.has(code)) {
+    return new BullpenError('usage', 'BAD_HOST', `cannot listen on --host ${host}: it is not an address of this machine (use 127.0.0.1, the default)`, { host });
+  }
+  if (code === 'ERR_SOCKET_BAD_PORT' || (err instanceof RangeError && /port/i.test(err.message))) {
+    return new BullpenError('usage', 'BAD_PORT', `${port} is not a port number: pass 0 to 65535 (0 picks a free one)`, { port });
+  }
+  return err;
+}
+
 /** Where `npm run build` puts the renderer, found from the bundle or from sources alike. */
 export function builtRendererDir(): string {
   return join(dirname(builtMainFile('cli.js')), '..', 'renderer');
@@ -74,7 +114,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     if (isApi) {
       const auth = req.headers.authorization;
-      const bearer = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
+      const bearer = bearerToken(auth);
       const query = (req.query as Record<string, string | undefined> | undefined)?.token;
       if (!tokenMatches(token, bearer ?? (isSocket ? query : undefined))) {
         return sendError(reply, 401, 'UNAUTHORIZED', 'usage', 'missing or wrong token: open the URL `bullpen serve` printed (it carries #token=…)');
@@ -92,9 +132,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return payload;
   });
 
-  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+  app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status < 500) return sendError(reply, status, 'BAD_REQUEST', 'input', `bad request: ${err.message}`);
+    if (status < 500) {
+      const known = FRAMEWORK_ERRORS[status];
+      if (known) return sendError(reply, status, known.code, known.kind, known.message(req.url.split('?')[0]));
+      return sendError(reply, status, 'BAD_REQUEST', 'input', `bad request: ${err.message}`);
+    }
     return sendError(reply, 500, 'INTERNAL', 'internal', `internal error: ${err.message}`);
   });
 
@@ -105,7 +149,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   );
 
   app.post<{ Params: { op: string } }>('/api/ops/:op', async (req, reply) => {
-    const result = await options.transport.call(req.params.op, req.body ?? {});
+    // No body at all means "no input" ({}); an explicit JSON null is a wrong input and is validated as such.
+    const result = await options.transport.call(req.params.op, req.body === undefined ? {} : req.body);
     if (result.ok) return reply.code(200).send(result.output);
     return reply.code(BullpenError.fromBody({ error: result.error }).httpStatus).send({ error: result.error });
   });
@@ -130,10 +175,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await app.listen({ host, port: options.port ?? 0 });
   } catch (err) {
     await app.close();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new BullpenError('usage', 'PORT_IN_USE', `port ${options.port} on ${host} is in use: pass another --port, or --port 0 for any free one`, { port: options.port });
-    }
-    throw err;
+    throw listenError(err, host, options.port ?? 0);
   }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (options.port ?? 0);

@@ -84,7 +84,7 @@ export class JobManager {
       throwIfCancelled: () => {
         if (controller.signal.aborted) throw cancelledError(job.id);
       },
-      log: (message) => this.emit({ type: 'log', level: 'info', message: `job ${job.id} (${job.kind}): ${message}`, at: now() }),
+      log: (message) => this.emit({ type: 'log', level: 'info', message: `job ${job.id} (${job.kind}): ${message}`, at: now(), jobId: job.id }),
     };
     let state: JobState;
     let result: unknown = null;
@@ -144,7 +144,7 @@ export class JobManager {
     this.emit({ type: 'job', job: snap });
     // A lost progress write is harmless (the final state is always written), but say so.
     this.store.save(snap).catch((err: unknown) =>
-      this.emit({ type: 'log', level: 'warn', message: `could not persist progress of job ${snap.id}: ${(err as Error).message}`, at: now() }),
+      this.emit({ type: 'log', level: 'warn', message: `could not persist progress of job ${snap.id}: ${(err as Error).message}`, at: now(), jobId: snap.id }),
     );
   }
 

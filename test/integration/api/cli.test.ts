@@ -27,6 +27,8 @@ describe('the bullpen CLI (built bin, as a subprocess)', () => {
     expect(r.code, r.stderr).toBe(0);
     const job = jobSchema.parse(JSON.parse(r.stdout));
     expect(job).toMatchObject({ kind: 'demo', state: 'completed', progress: 1, params: { stepDelayMs: 0, rounds: 2 } });
+    // The job's log lines reach standard error, never standard output.
+    expect(r.stderr).toMatch(new RegExp(`job ${job.id} \\(demo\\): counted \\d+ tables`));
   });
 
   it('`jobs list --json` lists that job from the workspace file', () => {
@@ -69,6 +71,15 @@ describe('the bullpen CLI (built bin, as a subprocess)', () => {
     const r = bullpen(['workspace', 'info', '--json', '--workspace', newer]);
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'WORKSPACE_TOO_NEW', message: expect.stringMatching(/upgrade Bullpen/) } });
+  });
+
+  it('treats an impossible --port or an unknown --host of serve as bad usage (exit 2), not an internal error', () => {
+    const port = bullpen(['serve', '--port', '99999', '--json', '--workspace', tmp.path]);
+    expect(port.code).toBe(2);
+    expect(JSON.parse(port.stdout)).toMatchObject({ error: { code: 'USAGE', message: expect.stringMatching(/not a port number/) } });
+    const host = bullpen(['serve', '--port', '0', '--host', 'no-such-host.invalid', '--json', '--workspace', tmp.path]);
+    expect(host.code, host.stderr).toBe(2);
+    expect(JSON.parse(host.stdout)).toMatchObject({ error: { code: 'BAD_HOST', message: expect.stringMatching(/--host no-such-host.invalid/) } });
   });
 
   it('refuses --detach without a server, since the job would die with the command', () => {

@@ -103,6 +103,7 @@ describe('bullpen serve: HTTP + WebSocket API over a real engine process', () =>
       ['jobs.get', '{}', /id/],
       ['jobs.list', '{not json', /JSON/],
       ['jobs.list', '[1,2]', /expected object/],
+      ['jobs.list', 'null', /expected object, received null/],
     ];
     for (const [op, body, field] of cases) {
       const res = await raw(`${server.origin}/api/ops/${op}`, { headers: json(server.token), body });
@@ -113,6 +114,27 @@ describe('bullpen serve: HTTP + WebSocket API over a real engine process', () =>
     expect(unknown.status).toBe(404);
     const missing = await raw(`${server.origin}/api/ops/jobs.get`, { headers: json(server.token), body: '{"id":"no-such-job"}' });
     expect(missing.status).toBe(404);
+  });
+
+  it('accepts the Bearer scheme in any letter case, as HTTP defines it', async () => {
+    for (const scheme of ['bearer', 'BEARER']) {
+      const res = await raw(`${server.origin}/api/ops/jobs.list`, { headers: { 'content-type': 'application/json', authorization: `${scheme} ${server.token}` }, body: '{}' });
+      expect(res.status, scheme).toBe(200);
+    }
+  });
+
+  it('says in its own words what was wrong with a request fastify refused itself', async () => {
+    const form = await raw(`${server.origin}/api/ops/jobs.list`, { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${server.token}` }, body: 'limit=1' });
+    expect(form.status).toBe(415);
+    expect(JSON.parse(form.body)).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/application\/json/) } });
+    const big = await raw(`${server.origin}/api/ops/jobs.list`, { headers: json(server.token), body: JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }) });
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body)).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } });
+    const climb = await raw(`${server.origin}/../../etc/passwd`, { method: 'GET' });
+    expect(climb.status).toBeLessThan(500);
+    const doubled = await raw(`${server.origin}//api/ops/jobs.list`, { method: 'GET' });
+    expect(doubled.status).toBe(403);
+    expect(JSON.parse(doubled.body)).toMatchObject({ error: { code: 'FORBIDDEN_PATH', message: expect.stringMatching(/outside the served UI/) } });
   });
 
   it('serves the built renderer with a strict CSP header and no token', async () => {
@@ -155,7 +177,10 @@ describe('bullpen serve: HTTP + WebSocket API over a real engine process', () =>
     const job = await client.call('jobs.runDemo', { stepDelayMs: 10_000, rounds: 50 });
     await waitForEvent(client.onEvent, (e) => e.type === 'job' && e.job.id === job.id && e.job.progress > 0);
     const restarted = waitForEvent(client.onEvent, (e) => e.type === 'engine' && e.status === 'restarted');
+    const crashedEvent = waitForEvent<Extract<EngineEvent, { type: 'engine' }>>(client.onEvent, (e) => e.type === 'engine' && e.status === 'crashed');
     process.kill(engine.pid ?? 0, 'SIGKILL');
+    const crashed = await crashedEvent;
+    expect(crashed.message).toMatch(/was killed by SIGKILL/);
     await restarted;
     expect(await client.call('jobs.get', { id: job.id })).toMatchObject({ state: 'interrupted' });
     expect((await client.call('workspace.info', {})).engine.restarts).toBe(1);

@@ -273,10 +273,52 @@ describe('train', () => {
     await expect(train(BINARY, trainSet(), { signal: AbortSignal.abort() })).rejects.toThrow();
   });
 
+  it('keeps the training set out of early stopping whatever it is named, also at the last round', async () => {
+    const ds = trainSet({ ...QUIET, min_data_in_leaf: 2 });
+    const valid = Dataset.fromMatrix(validPart.data, { rows: 1000, cols: 8, label: validPart.label, reference: ds });
+    const validLoss: number[] = [];
+    // Patience longer than the run: training ends at round 40 and the best iteration must be the
+    // validation set's, not the always-improving training loss listed first.
+    const result = await trainWithResult({ ...BINARY, learning_rate: 0.8, num_leaves: 63, min_data_in_leaf: 2 }, ds, {
+      numBoostRound: 40, validSets: [ds, valid], validNames: ['train', 'valid'], earlyStoppingRounds: 1000,
+      callbacks: [({ evaluations }) => { validLoss.push(evaluations.find((e) => e.dataName === 'valid')!.value); }],
+    });
+    const best = validLoss.indexOf(Math.min(...validLoss)) + 1;
+    expect(best).toBeLessThan(40);
+    expect(result.bestIteration).toBe(best);
+    expect(result.booster.bestIteration).toBe(best);
+  });
+
+  it('refuses options of the wrong type before training', async () => {
+    const valid = trainSet();
+    await expect(train(BINARY, trainSet(), { validSets: [valid], validNames: [3 as unknown as string] })).rejects.toThrow(TypeError);
+    await expect(train(BINARY, trainSet(), { callbacks: [5 as unknown as () => void] })).rejects.toThrow(/callbacks must be functions/);
+    await expect(train(BINARY, trainSet(), { signal: 'stop' as unknown as AbortSignal })).rejects.toThrow(/signal must be an AbortSignal/);
+  });
+
   it('validates its options', async () => {
     await expect(train(BINARY, trainSet(), { numBoostRound: 0 })).rejects.toThrow(/numBoostRound/);
     await expect(train(BINARY, trainSet(), { validSets: [trainSet()], validNames: [] })).rejects.toThrow(/validNames/);
     await expect(train(BINARY, trainSet(), { earlyStoppingRounds: 3 })).rejects.toThrow(/validation set/);
+  });
+});
+
+describe('arguments of the wrong type', () => {
+  it('get a clear TypeError or RangeError instead of a JavaScript internals message', () => {
+    const ds = trainSet();
+    const x = trainPart.data;
+    expect(() => Dataset.fromMatrix(x, undefined as unknown as { rows: number; cols: number; label: number[] })).toThrow(/needs options/);
+    expect(() => Dataset.fromMatrix(x, { rows: 2000, cols: 8, label: trainPart.label, reference: {} as Dataset })).toThrow(/reference must be a Dataset/);
+    expect(() => Dataset.fromMatrix(x, { rows: 2000, cols: 8, label: trainPart.label, params: 'max_bin=63' as unknown as Record<string, number> })).toThrow(
+      /parameters must be an object/,
+    );
+    // A fractional row index would silently select another row.
+    expect(() => ds.subset([0.5, 2])).toThrow(/rowIndices\[0\] is 0.5/);
+    const booster = new Booster(null as unknown as Record<string, string>, ds);
+    expect(booster.numFeature()).toBe(8);
+    expect(() => booster.addValidData(ds, undefined as unknown as string)).toThrow(/needs a name/);
+    expect(() => booster.predict(x, undefined as unknown as { rows: number; cols: number })).toThrow(/predict needs options/);
+    booster.free();
   });
 });
 
