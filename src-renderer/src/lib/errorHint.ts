@@ -10,6 +10,14 @@ export interface ShownError {
 
 const AUTH_CODES = new Set(['UNAUTHORIZED', 'TOKEN_REQUIRED', 'TOKEN_INVALID', 'FORBIDDEN', 'BAD_TOKEN', 'MISSING_TOKEN']);
 
+/** Names the offending field when the engine said which one (validation errors carry their issues). */
+function inputHint(err: BullpenError): string {
+  const issues = err.details?.issues;
+  const first = Array.isArray(issues) ? (issues[0] as { path?: unknown } | undefined) : undefined;
+  const path = Array.isArray(first?.path) ? first.path.join('.') : '';
+  return path ? `Correct the value of “${path}” and try again.` : 'Correct the value the message names and try again.';
+}
+
 /** The way out for each kind of failure, so no error leaves the user guessing (CONVENTIONS.md, Errors). */
 function hintFor(err: BullpenError): string {
   if (AUTH_CODES.has(err.code)) {
@@ -24,7 +32,7 @@ function hintFor(err: BullpenError): string {
   switch (err.kind) {
     case 'input':
     case 'usage':
-      return 'Check the highlighted value and try again.';
+      return inputHint(err);
     case 'notFound':
       return 'It may have been removed meanwhile: refresh the list.';
     case 'conflict':
