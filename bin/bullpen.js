@@ -11,6 +11,11 @@ if (!existsSync(cli)) {
   process.stderr.write(`bullpen: not built yet (${cli} is missing): run \`npm run build\` in ${root}, then try again\n`);
   process.exit(5);
 }
+// A reader that stops early (`bullpen … | head`) closes the pipe: that ends the output, not in a crash.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 require(cli)
   .runCli(process.argv.slice(2))
   .then((code) => {

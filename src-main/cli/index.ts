@@ -4,8 +4,29 @@ import { buildProgram, type Invocation } from './buildProgram';
 import { execute } from './execute';
 import { printError, processIO, type CliIO } from './output';
 
+/**
+ * Global flags may come before the command (`bullpen --workspace W data status`); commander reads them
+ * per command, so they move behind it.
+ */
+export function hoistGlobalFlags(argv: string[]): string[] {
+  const lead: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i];
+    if (a === '--workspace' && i + 1 < argv.length) {
+      lead.push(a, argv[i + 1]);
+      i += 2;
+    } else if (a.startsWith('--workspace=') || a === '--json') {
+      lead.push(a);
+      i += 1;
+    } else break;
+  }
+  return [...argv.slice(i), ...lead];
+}
+
 /** Parses argv, runs the command, and answers with the exit status; usage errors are exit 2. */
-export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
+export async function runCli(rawArgv: string[], io: CliIO = processIO): Promise<number> {
+  const argv = hoistGlobalFlags(rawArgv);
   let code = 0;
   const program = buildProgram(async (inv: Invocation) => {
     code = await execute(inv, io);
