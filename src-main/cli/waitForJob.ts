@@ -61,5 +61,7 @@ export function jobFailure(job: Job): BullpenError | null {
   const details = { job };
   if (job.state === 'cancelled') return new BullpenError('cancelled', 'JOB_CANCELLED', `job ${job.id} was cancelled`, details);
   if (job.state === 'interrupted') return new BullpenError('internal', 'JOB_INTERRUPTED', `job ${job.id} was interrupted: ${job.message}`, details);
+  // A job keeps its error's kind, so a bad input found mid-job still exits 3, an MLflow outage 4, and so on.
+  if (job.errorKind && job.errorCode) return new BullpenError(job.errorKind, job.errorCode, job.error ?? job.message, details);
   return new BullpenError('internal', 'JOB_FAILED', `job ${job.id} failed: ${job.error ?? job.message}`, details);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorKinds } from './errors';
 
 export const jobStates = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export const jobStateSchema = z.enum(jobStates);
@@ -14,6 +15,9 @@ export const jobSchema = z.object({
   params: z.record(z.string(), z.unknown()),
   result: z.unknown().nullable(),
   error: z.string().nullable(),
+  /** For a failed job, the kind and code of its error, so every client reports it as the same failure. */
+  errorKind: z.enum(errorKinds).optional(),
+  errorCode: z.string().optional(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

@@ -89,6 +89,7 @@ export class JobManager {
     let state: JobState;
     let result: unknown = null;
     let error: string | null = null;
+    let failure: Pick<Job, 'errorKind' | 'errorCode'> = {};
     try {
       if (controller.signal.aborted) throw cancelledError(job.id);
       result = (await run(ctx)) ?? null;
@@ -99,6 +100,7 @@ export class JobManager {
       } else {
         state = 'failed';
         error = err instanceof Error ? err.message : String(err);
+        if (err instanceof BullpenError) failure = { errorKind: err.kind, errorCode: err.code };
       }
     }
     if (entry.timer) clearTimeout(entry.timer);
@@ -107,6 +109,7 @@ export class JobManager {
     job.finishedAt = now();
     job.result = state === 'completed' ? result : null;
     job.error = error;
+    Object.assign(job, failure);
     if (state === 'completed') job.progress = 1;
     job.message =
       state === 'completed' ? 'completed' : state === 'cancelled' ? 'cancelled by request' : state === 'interrupted' ? `interrupted: ${SHUTDOWN}` : `failed: ${error}`;

@@ -1,4 +1,5 @@
 import type { Sql } from '../workspace/sql';
+import type { ErrorKind } from '../../shared/errors';
 import type { Job, JobState } from '../../shared/events';
 
 interface JobRow {
@@ -10,12 +11,14 @@ interface JobRow {
   params: string;
   result: string | null;
   error: string | null;
+  error_kind: string | null;
+  error_code: string | null;
   created_ms: number;
   started_ms: number | null;
   finished_ms: number | null;
 }
 
-const SELECT = `SELECT id, kind, state, progress, message, params::VARCHAR AS params, result::VARCHAR AS result, error,
+const SELECT = `SELECT id, kind, state, progress, message, params::VARCHAR AS params, result::VARCHAR AS result, error, error_kind, error_code,
   epoch_ms(created_at) AS created_ms, epoch_ms(started_at) AS started_ms, epoch_ms(finished_at) AS finished_ms FROM jobs`;
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -30,6 +33,8 @@ function toJob(r: JobRow): Job {
     params: JSON.parse(r.params) as Record<string, unknown>,
     result: r.result === null ? null : (JSON.parse(r.result) as unknown),
     error: r.error,
+    ...(r.error_kind ? { errorKind: r.error_kind as ErrorKind } : {}),
+    ...(r.error_code ? { errorCode: r.error_code } : {}),
     createdAt: iso(r.created_ms) ?? '',
     startedAt: iso(r.started_ms),
     finishedAt: iso(r.finished_ms),
@@ -65,7 +70,7 @@ export class JobStore {
   save(job: Job): Promise<void> {
     return this.serial(() =>
       this.sql.run(
-        `UPDATE jobs SET state = ?, progress = ?, message = ?, result = ?::JSON, error = ?,
+        `UPDATE jobs SET state = ?, progress = ?, message = ?, result = ?::JSON, error = ?, error_kind = ?, error_code = ?,
            started_at = ?::TIMESTAMPTZ, finished_at = ?::TIMESTAMPTZ WHERE id = ?`,
         [
           job.state,
@@ -73,6 +78,8 @@ export class JobStore {
           job.message,
           job.result === null || job.result === undefined ? null : JSON.stringify(job.result),
           job.error,
+          job.errorKind ?? null,
+          job.errorCode ?? null,
           job.startedAt,
           job.finishedAt,
           job.id,

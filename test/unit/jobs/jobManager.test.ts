@@ -67,6 +67,22 @@ describe('JobManager on a real workspace file', () => {
     expect(await jobs.get(job.id)).toMatchObject({ state: 'failed', error: 'disk on fire' });
   });
 
+  it('keeps the kind and code of a failed job\'s error, on disk too, so clients report the same failure', async () => {
+    const job = await jobs.start('t', {}, async () => {
+      throw new BullpenError('input', 'NO_GAMES', 'no games in 2030');
+    });
+    expect(await jobs.settled(job.id)).toMatchObject({ state: 'failed', errorKind: 'input', errorCode: 'NO_GAMES' });
+    const fresh = await JobManager.open(ws, () => undefined);
+    expect(await fresh.get(job.id)).toMatchObject({ state: 'failed', error: 'no games in 2030', errorKind: 'input', errorCode: 'NO_GAMES' });
+    await fresh.close();
+    const plain = await jobs.start('t', {}, async () => {
+      throw new Error('disk on fire');
+    });
+    const failed = await jobs.settled(plain.id);
+    expect(failed.errorKind).toBeUndefined();
+    expect(failed.errorCode).toBeUndefined();
+  });
+
   it('throttles progress events yet always delivers and persists the latest value', async () => {
     const job = await jobs.start('t', {}, async (ctx) => {
       for (let i = 1; i <= 1000; i++) ctx.progress(i / 1001, `step ${i}`);

@@ -3,9 +3,10 @@ import { coreMigration } from './001_core';
 import { dataMigration } from './002_data';
 import { featuresMigration } from './003_features';
 import { runsMigration } from './004_runs';
+import { jobErrorsMigration } from './005_job_errors';
 
 /** Every migration in order. Append new ones; never renumber or edit a released one. */
-export const migrations: Migration[] = [coreMigration, dataMigration, featuresMigration, runsMigration];
+export const migrations: Migration[] = [coreMigration, dataMigration, featuresMigration, runsMigration, jobErrorsMigration];
 
 export const latestSchemaVersion = (): number => migrations.reduce((v, m) => Math.max(v, m.version), 0);
 
