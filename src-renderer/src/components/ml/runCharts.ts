@@ -59,7 +59,19 @@ export function importanceTraces(runs: RunDetailDto[], top = 15): PlotTrace[] {
   });
 }
 
-/** Equity (or drawdown) of every strategy of every run, ML solid and rule-based dashed. */
+/**
+ * Units below the running peak of the bankroll: comparable across flat and compounding strategies, and
+ * never the >100% a share of a small peak shows for a flat bettor who keeps betting after going broke.
+ */
+export function drawdownUnits(equity: number[]): number[] {
+  let peak = Number.NEGATIVE_INFINITY;
+  return equity.map((e) => {
+    peak = Math.max(peak, e);
+    return e - peak;
+  });
+}
+
+/** Equity (or drawdown in units) of every strategy of every run, ML solid and rule-based dashed. */
 export function equityTraces(runs: RunDetailDto[], field: 'equity' | 'drawdown'): PlotTrace[] {
   return runs.flatMap((r) =>
     equityOf(r).map((s) => ({
@@ -67,7 +79,7 @@ export function equityTraces(runs: RunDetailDto[], field: 'equity' | 'drawdown')
       mode: 'lines' as const,
       name: runs.length > 1 ? `${r.name}: ${s.label}` : s.label,
       x: s.dates,
-      y: field === 'equity' ? s.equity : s.drawdown.map((d) => -d),
+      y: field === 'equity' ? s.equity : drawdownUnits(s.equity),
       line: { dash: s.ml ? ('solid' as const) : ('dash' as const), width: s.ml ? 2 : 1 },
     })),
   );
