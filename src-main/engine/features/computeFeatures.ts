@@ -1,6 +1,6 @@
-import { BullpenError, inputError } from '../../shared/errors';
-import type { Sql } from '../workspace/sql';
+import { inputError } from '../../shared/errors';
 import { buildEloTable } from './elo';
+import type { FeatureSandbox } from './sandbox/featureSandbox';
 
 export interface ComputableFeature {
   name: string;
@@ -36,11 +36,12 @@ export function orderByDependencies(features: ComputableFeature[]): ComputableFe
 }
 
 /**
- * Computes features into TEMP tables `feat_<name>` (game_id, value) on this connection and then one
+ * Computes features into TEMP tables `feat_<name>` (game_id, value) inside the sandbox and then one
  * wide TEMP table `target` with a column per feature, one row per game in (date, game number) order.
- * Reads whatever the connection sees, so a leakage check can run it on perturbed, uncommitted data.
+ * Reads the sandbox's copies, so a leakage check can perturb them freely.
  */
-export async function computeFeatureTable(sql: Sql, features: ComputableFeature[], target: string): Promise<void> {
+export async function computeFeatureTable(sandbox: FeatureSandbox, features: ComputableFeature[], target: string): Promise<void> {
+  const sql = sandbox.sql;
   const ordered = orderByDependencies(features);
   const deps = new Set(ordered.flatMap((f) => f.dependencies));
   for (const view of CACHEABLE_VIEWS) {
@@ -51,11 +52,7 @@ export async function computeFeatureTable(sql: Sql, features: ComputableFeature[
   if (deps.has('elo_pre') || ordered.some((f) => /\belo_pre\b/.test(f.computation))) await buildEloTable(sql);
   for (const f of ordered) {
     const table = `feat_${f.name}`;
-    try {
-      await sql.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT CAST(game_id AS VARCHAR) AS game_id, CAST(value AS DOUBLE) AS value FROM (${f.computation}) q`);
-    } catch (err) {
-      throw new BullpenError('input', 'FEATURE_COMPUTATION_FAILED', `feature ${f.name} v${f.version}: its computation failed: ${(err as Error).message.split('\n')[0]}`, { feature: f.name, version: f.version });
-    }
+    await sandbox.runComputation(f.name, f.version, f.computation, table);
     const dupes = Number(await sql.value(`SELECT count(*) - count(DISTINCT game_id) FROM ${quoteIdent(table)}`));
     if (dupes > 0) {
       throw inputError('FEATURE_NOT_ONE_ROW_PER_GAME', `feature ${f.name} v${f.version} returned ${dupes} duplicate game_id rows; a computation must return at most one row per game`, { feature: f.name, version: f.version });
@@ -68,10 +65,4 @@ export async function computeFeatureTable(sql: Sql, features: ComputableFeature[
     FROM games g ${joins.join(' ')}
     WHERE g.status <> 'postponed'
     ORDER BY g.date, g.game_number, g.game_id`);
-}
-
-/** Drops the temp tables a computation left on a long-lived connection. */
-export async function dropComputationTables(sql: Sql, features: ComputableFeature[], target: string): Promise<void> {
-  for (const f of features) await sql.run(`DROP TABLE IF EXISTS temp.${quoteIdent(`feat_${f.name}`)}`);
-  for (const v of [...CACHEABLE_VIEWS, 'elo_pre', target]) await sql.run(`DROP TABLE IF EXISTS temp.${quoteIdent(v)}`);
 }

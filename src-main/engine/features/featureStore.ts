@@ -3,7 +3,8 @@ import { parse as parseYaml } from 'yaml';
 import { BullpenError, inputError } from '../../shared/errors';
 import type { Workspace } from '../workspace/workspace';
 import { exportFormatFor, exportQuery, type ExportFormat } from '../data/exportTable';
-import { quoteIdent } from './computeFeatures';
+import { computeFeatureTable, quoteIdent } from './computeFeatures';
+import { withFeatureSandbox } from './sandbox/featureSandbox';
 import { featureDefinitionInputSchema, inferDependencies, registrationFileSchema, type FeatureDefinitionParsed, type FeatureSetInput } from './definitionSchema';
 import { checkLeakage, type LeakageReport } from './leakageGuard';
 import { closingMarketsSql, targetSql } from './featureMatrix';
@@ -51,7 +52,7 @@ export async function registerFeatures(ws: Workspace, input: { features: Feature
     const deps = f.dependencies ?? inferDependencies(f.computation, known);
     const existing = (await allDefinitions(ws)).filter((d) => d.name === f.name);
     const unchanged = existing.some((d) => d.computation.replace(/\s+/g, ' ').trim() === f.computation.replace(/\s+/g, ' ').trim());
-    if (unchanged || opts.skipLeakageCheck || games < MIN_GAMES_FOR_LEAKAGE_CHECK) {
+    if (unchanged) {
       reports.set(f.name, null);
       continue;
     }
@@ -66,6 +67,12 @@ export async function registerFeatures(ws: Workspace, input: { features: Feature
         : await getDefinition(ws, n);
       closure.push(d);
       pending.push(...d.dependencies.filter((x) => x.startsWith('feature:')).map((x) => x.slice(8)));
+    }
+    if (opts.skipLeakageCheck || games < MIN_GAMES_FOR_LEAKAGE_CHECK) {
+      // Even unchecked for leakage, a computation must run in the sandbox once: one SELECT that works.
+      await withFeatureSandbox(ws, (sandbox) => computeFeatureTable(sandbox, closure, 'registration_check'));
+      reports.set(f.name, null);
+      continue;
     }
     const report = await checkLeakage(ws, closure);
     const own = report.leaks.find((l) => l.feature === f.name);

@@ -1,7 +1,7 @@
 import { gameColumns } from '../data/gameColumns';
-import type { Workspace } from '../workspace/workspace';
-import { Sql } from '../workspace/sql';
+import type { Sql } from '../workspace/sql';
 import { computeFeatureTable, quoteIdent, type ComputableFeature } from './computeFeatures';
+import { withFeatureSandbox } from './sandbox/featureSandbox';
 
 export interface LeakageFinding {
   feature: string;
@@ -53,21 +53,20 @@ async function defaultCutoffs(sql: Sql): Promise<string[]> {
  * every game on or after a cutoff date (latest cutoff first, cumulatively), recomputes, and requires
  * every game strictly before the cutoff, and each team's first game on the cutoff day, to keep exactly
  * the same values. A feature reading its own game's outcome moves on the cutoff day and is caught.
- * Everything runs in a transaction that is always rolled back: the workspace is never changed.
+ * The scrambling happens on the feature sandbox's copy of the games: the workspace is never written.
  */
-export async function checkLeakage(ws: Workspace, features: ComputableFeature[], opts: { cutoffs?: string[] } = {}): Promise<LeakageReport> {
-  const sql: Sql = await ws.connect();
-  try {
-    await sql.run('BEGIN TRANSACTION');
+export async function checkLeakage(source: Sql, features: ComputableFeature[], opts: { cutoffs?: string[] } = {}): Promise<LeakageReport> {
+  return withFeatureSandbox(source, async (sandbox) => {
+    const sql = sandbox.sql;
     const cutoffs = (opts.cutoffs?.length ? opts.cutoffs : await defaultCutoffs(sql)).slice().sort().reverse();
-    await computeFeatureTable(sql, features, 'leak_base');
+    await computeFeatureTable(sandbox, features, 'leak_base');
     await sql.run(`CREATE TEMP TABLE leak_base_copy AS SELECT * FROM temp.leak_base`);
     const leaks: LeakageFinding[] = [];
     let checkedGames = 0;
     const flagged = new Set<string>();
     for (const cutoff of cutoffs) {
-      await sql.run(`UPDATE games SET ${perturbation()} WHERE date >= ?::DATE`, [cutoff]);
-      await computeFeatureTable(sql, features, 'leak_after');
+      await sql.run(`UPDATE main.games SET ${perturbation()} WHERE date >= ?::DATE`, [cutoff]);
+      await computeFeatureTable(sandbox, features, 'leak_after');
       const protectedRows = `b.date < ?::DATE OR (b.date = ?::DATE AND b.game_number <= 1)`;
       checkedGames += Number(await sql.value(`SELECT count(*) FROM temp.leak_base_copy b WHERE ${protectedRows}`, [cutoff, cutoff]));
       for (const f of features) {
@@ -89,8 +88,5 @@ export async function checkLeakage(ws: Workspace, features: ComputableFeature[],
       }
     }
     return { passed: leaks.length === 0, cutoffs: cutoffs.slice().sort(), checkedFeatures: features.length, checkedGames, leaks };
-  } finally {
-    await sql.run('ROLLBACK');
-    sql.connection.closeSync();
-  }
+  });
 }

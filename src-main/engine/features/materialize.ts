@@ -2,6 +2,7 @@ import { BullpenError } from '../../shared/errors';
 import type { Workspace } from '../workspace/workspace';
 import type { Sql } from '../workspace/sql';
 import { computeFeatureTable, quoteIdent } from './computeFeatures';
+import { withFeatureSandbox } from './sandbox/featureSandbox';
 import { ensureBuiltins, resolveSet, sha256 } from './registry';
 import { loadQuality, measureQuality, saveQuality, type FeatureQuality } from './quality';
 
@@ -24,6 +25,8 @@ export async function dataHash(sql: Sql): Promise<string> {
   const o = await sql.one(`SELECT count(*) AS n, sum(hash(game_id, book, market, captured_at, home_price, away_price, line, is_open, is_close)) AS h FROM odds`);
   return sha256(JSON.stringify([g, o], (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).slice(0, 16);
 }
+
+const quoteLiteral = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 const materializationTable = (contentHash: string) => `fm_${contentHash.slice(0, 16)}`;
 
@@ -82,20 +85,24 @@ export async function materializeSet(ws: Workspace, setName: string, opts: { for
   const table = materializationTable(set.contentHash);
   const id = `${setName}@${set.contentHash.slice(0, 12)}:${dh.slice(0, 8)}`;
   opts.onProgress?.(0.05, `computing ${set.features.length} features`);
-  const result = await ws.transaction(async (sql) => {
-    await computeFeatureTable(sql, set.features, 'mat_result');
+  // User SQL runs in the sandbox; only its result table, as data, crosses into the workspace.
+  const result = await withFeatureSandbox(ws, async (sandbox) => {
+    await computeFeatureTable(sandbox, set.features, 'mat_result');
+    const values = await sandbox.exportTable('mat_result');
     opts.onProgress?.(0.7, 'storing values');
-    await sql.run(`CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT * FROM temp.mat_result`);
-    const rows = Number(await sql.value(`SELECT count(*) FROM ${quoteIdent(table)}`));
-    opts.onProgress?.(0.8, 'measuring quality');
-    const quality = await measureQuality(sql, table, set.features);
-    const durationMs = performance.now() - started;
-    const features = set.features.map((f) => ({ name: f.name, version: f.version }));
-    await sql.run(`DELETE FROM feature_quality WHERE materialization_id = ?`, [id]);
-    await sql.run(`DELETE FROM feature_materializations WHERE id = ?`, [id]);
-    await sql.run(`INSERT INTO feature_materializations VALUES (?, ?, ?, ?, ?, ?::JSON, ?, ?, now())`, [id, setName, set.contentHash, dh, table, JSON.stringify(features), rows, durationMs]);
-    await saveQuality(sql, id, quality);
-    return { rows, quality, durationMs, features };
+    return ws.transaction(async (sql) => {
+      await sql.run(`CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT * FROM read_parquet(${quoteLiteral(values)})`);
+      const rows = Number(await sql.value(`SELECT count(*) FROM ${quoteIdent(table)}`));
+      opts.onProgress?.(0.8, 'measuring quality');
+      const quality = await measureQuality(sql, table, set.features);
+      const durationMs = performance.now() - started;
+      const features = set.features.map((f) => ({ name: f.name, version: f.version }));
+      await sql.run(`DELETE FROM feature_quality WHERE materialization_id = ?`, [id]);
+      await sql.run(`DELETE FROM feature_materializations WHERE id = ?`, [id]);
+      await sql.run(`INSERT INTO feature_materializations VALUES (?, ?, ?, ?, ?, ?::JSON, ?, ?, now())`, [id, setName, set.contentHash, dh, table, JSON.stringify(features), rows, durationMs]);
+      await saveQuality(sql, id, quality);
+      return { rows, quality, durationMs, features };
+    });
   });
   const mat = await ws.one<MatRow>(`${MAT_SELECT} WHERE id = ?`, [id]);
   if (!mat) throw new BullpenError('internal', 'MATERIALIZATION_LOST', `materialization ${id} was not recorded`);
