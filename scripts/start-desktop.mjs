@@ -68,19 +68,37 @@ function electronBinary() {
   return { electronDir, binary: existsSync(binary) ? binary : null };
 }
 
+/** Longest cause quoted from the installer's error: one line, not its stack. */
+const CAUSE_CHARS = 160;
+
+/**
+ * The first line of what Electron's installer printed on failure, without the error class and the stack
+ * trace it adds (`RequestError: getaddrinfo ENOTFOUND github.com` → `getaddrinfo ENOTFOUND github.com`).
+ */
+function installerCause(stderr) {
+  const first = String(stderr ?? '').split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('at '));
+  if (!first) return null;
+  const cause = first.replace(/^[A-Za-z]*Error:\s*/, '');
+  return cause.length > CAUSE_CHARS ? `${cause.slice(0, CAUSE_CHARS)}…` : cause;
+}
+
 function ensureElectron() {
   const first = electronBinary();
   if (first.binary) return first.binary;
   console.log("bullpen: Electron's binary is not downloaded yet; fetching it now (about 100 MB, once)…");
+  // The installer's stderr is kept, not shown: offline it is a network stack trace, and the message
+  // below says what happened and what to do instead.
   const r = spawnSync(process.execPath, [join(first.electronDir, 'install.js')], {
     cwd: first.electronDir,
-    stdio: 'inherit',
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
     env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '' },
   });
   const after = electronBinary();
   if (r.status !== 0 || !after.binary) {
+    const cause = installerCause(r.stderr) ?? (r.error ? r.error.message : null);
     return serveInstead(
-      "could not download Electron's binary (offline, or a proxy blocks github.com); " +
+      `could not download Electron's binary (${cause ? `${cause}: ` : ''}offline, or a proxy blocks github.com); ` +
         'retry `npm start` when online for the desktop app, or set ELECTRON_MIRROR to a reachable mirror.',
     );
   }

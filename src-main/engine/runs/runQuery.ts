@@ -21,6 +21,14 @@ export interface RunQuery {
 const FILTER = /^(metric|param|tag)\.([A-Za-z0-9_.\-/ ]+?)\s*(<=|>=|!=|=|<|>|~)\s*(.*)$/;
 const OPS = new Set(['<=', '>=', '!=', '=', '<', '>']);
 
+/**
+ * A `contains` pattern for `ILIKE ? ESCAPE '\\'`: search text is literal, so the user's `%`, `_` and `\`
+ * match themselves instead of acting as wildcards.
+ */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** The derived status: a `running` run whose job is no longer alive reads as interrupted. */
 const BASE = `SELECT r.id, r.name, r.kind,
     CASE WHEN r.status = 'running' AND r.job_id IS NOT NULL AND coalesce(j.state, 'interrupted') NOT IN ('queued', 'running') THEN 'interrupted' ELSE r.status END AS status,
@@ -43,8 +51,8 @@ function filterClause(expr: string, params: DuckDBValue[]): string {
   }
   const table = scope === 'param' ? 'run_params' : 'run_tags';
   if (op === '~') {
-    params.push(key, `%${value}%`);
-    return `EXISTS (SELECT 1 FROM ${table} t WHERE t.run_id = q.id AND t.key = ? AND t.value ILIKE ?)`;
+    params.push(key, containsPattern(value));
+    return `EXISTS (SELECT 1 FROM ${table} t WHERE t.run_id = q.id AND t.key = ? AND t.value ILIKE ? ESCAPE '\\')`;
   }
   if (!OPS.has(op)) throw new BullpenError('usage', 'BAD_RUN_FILTER', `unknown operator in "${expr}"`, { filter: expr });
   const n = Number(value);
@@ -78,10 +86,11 @@ export function buildRunQuery(q: RunQuery): { sql: string; params: DuckDBValue[]
     params.push(q.status);
   }
   if (q.search?.trim()) {
-    const like = `%${q.search.trim()}%`;
-    where.push(`(q.name ILIKE ? OR q.id ILIKE ? OR q.kind ILIKE ? OR coalesce(q.target, '') ILIKE ? OR coalesce(q.feature_set, '') ILIKE ?
-      OR EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = q.id AND (t.value ILIKE ? OR t.key ILIKE ?))
-      OR EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = q.id AND p.value ILIKE ?))`);
+    const like = containsPattern(q.search.trim());
+    const matches = (col: string): string => `${col} ILIKE ? ESCAPE '\\'`;
+    where.push(`(${matches('q.name')} OR ${matches('q.id')} OR ${matches('q.kind')} OR ${matches("coalesce(q.target, '')")} OR ${matches("coalesce(q.feature_set, '')")}
+      OR EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = q.id AND (${matches('t.value')} OR ${matches('t.key')}))
+      OR EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = q.id AND ${matches('p.value')}))`);
     params.push(like, like, like, like, like, like, like, like);
   }
   for (const f of q.filters ?? []) where.push(filterClause(f, params));

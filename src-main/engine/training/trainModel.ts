@@ -1,5 +1,6 @@
 import type { TrainPayload, TrainTaskResult } from '../../../src-workers/tasks/train';
 import { BullpenError, inputError } from '../../shared/errors';
+import { MODEL_NAME_MAX_LENGTH, MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../../shared/modelName';
 import { loadFeatureMatrix, parseSeasons, type Target } from '../features/featureMatrix';
 import type { JobContext } from '../jobs/jobContext';
 import { findModel } from '../runs/modelStore';
@@ -47,8 +48,14 @@ export interface EngineDeps {
 
 /** Share of the progress bar spent before boosting starts (building the matrix). */
 const PREPARE_SHARE = 0.1;
-const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
+
+/** A name when none is given, kept within the name rule (seasons like `2000-2010,2012` carry a comma). */
+function defaultModelName(input: Pick<TrainInput, 'target' | 'features' | 'train'>): string {
+  const stamp = Date.now().toString(36);
+  const base = `${input.target}-${input.features}-${input.train}`.replace(/[^A-Za-z0-9_.-]+/g, '_');
+  return `${base.slice(0, MODEL_NAME_MAX_LENGTH - stamp.length - 1)}-${stamp}`;
+}
 
 /** Refusals checked before the job starts: a name taken, seasons without games, an unknown set, bad parameters. */
 export async function precheckTrain(deps: EngineDeps, input: Pick<TrainInput, 'name' | 'train' | 'valid' | 'features' | 'params'>): Promise<void> {
@@ -81,8 +88,8 @@ export async function trainModel(deps: EngineDeps, input: TrainInput, ctx: JobCo
   const validSeasons = parseSeasons(input.valid) ?? [];
   assertWindows(input, trainSeasons, validSeasons);
   const seed = input.seed ?? DEFAULT_SEED;
-  const modelName = input.name ?? `${input.target}-${input.features}-${input.train}-${Date.now().toString(36)}`;
-  if (!MODEL_NAME_PATTERN.test(modelName)) throw inputError('BAD_MODEL_NAME', `model name "${modelName}" may use letters, digits, _ . - (up to 100)`, { name: modelName });
+  const modelName = input.name ?? defaultModelName(input);
+  if (!MODEL_NAME_PATTERN.test(modelName)) throw inputError('BAD_MODEL_NAME', `model name "${modelName}" ${MODEL_NAME_RULE}`, { name: modelName });
   if (await findModel(deps.workspace, modelName)) {
     throw new BullpenError('conflict', 'MODEL_EXISTS', `a model named ${modelName} exists already: choose another --name`, { name: modelName });
   }

@@ -1,9 +1,40 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { BullpenError } from '../../shared/errors';
 import { Sql } from './sql';
 import { migrations, latestSchemaVersion } from './migrations';
+
+/** A new workspace, and folders made for it, are the owner's alone: it holds their data and research. */
+const OWNER_ONLY_FILE = 0o600;
+const OWNER_ONLY_DIR = 0o700;
+
+/** DuckDB's words when another process holds the file: `Could not set lock on file "…": Conflicting lock is held in /usr/bin/node (PID 123) …`. */
+const LOCK_CONFLICT = /Could not set lock on file/;
+const LOCK_HOLDER_PID = /\(PID (\d+)\)/;
+
+/** DuckDB's open failure, said as the user's situation where it is one (another process has the workspace). */
+function openError(path: string, err: unknown): BullpenError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (LOCK_CONFLICT.test(message)) {
+    const pidText = LOCK_HOLDER_PID.exec(message)?.[1];
+    const pid = pidText === undefined ? null : Number(pidText);
+    return new BullpenError(
+      'conflict',
+      'WORKSPACE_LOCKED',
+      `workspace ${path} is open in another process${pid === null ? '' : ` (pid ${pid})`}; if it is \`bullpen serve\`, run the command through it or stop it; if it is the desktop app, close it`,
+      { path, pid },
+    );
+  }
+  return new BullpenError('input', 'WORKSPACE_OPEN_FAILED', `cannot open workspace ${path}: ${message}`, { path });
+}
+
+/** Owner-only modes on a workspace this process just created; DuckDB creates files with the umask's. */
+function restrictNewWorkspace(path: string): void {
+  for (const file of [path, `${path}.wal`]) {
+    if (existsSync(file)) chmodSync(file, OWNER_ONLY_FILE);
+  }
+}
 
 /**
  * The workspace: one DuckDB file, opened by the engine only. Opening it applies pending migrations
@@ -19,15 +50,20 @@ export class Workspace extends Sql {
   }
 
   static async open(path: string): Promise<Workspace> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const onDisk = path !== ':memory:';
+    if (onDisk) mkdirSync(dirname(path), { recursive: true, mode: OWNER_ONLY_DIR });
+    const isNew = onDisk && !existsSync(path);
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path);
     } catch (err) {
-      throw new BullpenError('input', 'WORKSPACE_OPEN_FAILED', `cannot open workspace ${path}: ${(err as Error).message}`, { path });
+      throw openError(path, err);
     }
+    if (isNew) restrictNewWorkspace(path);
     const ws = new Workspace(path, instance, await instance.connect());
     await ws.migrate();
+    // The first migration wrote the WAL, which DuckDB creates with the umask's mode.
+    if (isNew) restrictNewWorkspace(path);
     return ws;
   }
 

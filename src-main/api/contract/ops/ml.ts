@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOp } from '../defineOp';
 import { jobSchema } from '../../../shared/events';
+import { modelNameSchema } from '../../../shared/modelName';
 
 /** The targets a model can predict (home moneyline win, over the closing total, home -1.5 run line). */
 export const mlTargets = ['home_win', 'over', 'home_runline'] as const;
@@ -60,6 +61,8 @@ export const modelSchema = z.object({
 });
 
 const optionalName = z.string().min(1).max(100).optional().describe('a name for the run (and the model)');
+/** ml.train's name names the model too, so the model-name rule applies before the job starts. */
+const optionalModelName = modelNameSchema.optional().describe('a name for the run and the model (letters, digits, _ . -)');
 
 export const mlOps = {
   'ml.train': defineOp({
@@ -72,7 +75,7 @@ export const mlOps = {
         train: seasonsText.describe('training seasons, e.g. 2000-2014'),
         valid: seasonsText.optional().describe('early-stopping seasons after --train'),
         params: lgbParams.optional(),
-        name: optionalName,
+        name: optionalModelName,
         seed: z.number().int().default(42),
         numBoostRound: z.number().int().min(1).max(20_000).optional(),
         earlyStoppingRounds: z.number().int().min(1).optional(),
