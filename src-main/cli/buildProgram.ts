@@ -14,7 +14,7 @@ export interface GlobalFlags {
 /** What a parsed command line asks for; executing it is someone else's job (see execute.ts). */
 export type Invocation =
   | { kind: 'op'; op: OpName; opKind: OpKind; input: Record<string, unknown>; flags: GlobalFlags }
-  | { kind: 'serve'; port: number; host: string; flags: GlobalFlags };
+  | { kind: 'serve'; port: number; host: string; allowWrite: string[]; flags: GlobalFlags };
 
 export const DEFAULT_SERVE_PORT = 7420;
 const RESERVED = new Set(['workspace', 'json', 'detach', 'help']);
@@ -189,10 +189,15 @@ export function buildProgram(onInvoke: (inv: Invocation) => Promise<void>, ops: 
     .command('serve')
     .description('serve the UI and the API on 127.0.0.1 with a per-launch token')
     .addOption(new Option('--port <n>', 'port (0 picks a free one)').default(DEFAULT_SERVE_PORT).argParser(parsePort))
-    .option('--host <host>', 'address to bind; anything but 127.0.0.1 exposes Bullpen to the network', '127.0.0.1');
+    .option('--host <host>', 'address to bind; anything but 127.0.0.1 exposes Bullpen to the network', '127.0.0.1')
+    .option(
+      '--allow-write <dir>',
+      "a folder the browser UI may write exports into besides the workspace's exports/ folder (repeatable)",
+      (dir: string, dirs: string[] | undefined) => [...(dirs ?? []), resolve(dir)],
+    );
   addGlobalFlags(serve, false);
   serve.action(async (opts: Record<string, unknown>) => {
-    await onInvoke({ kind: 'serve', port: opts.port as number, host: opts.host as string, flags: globalFlags(opts) });
+    await onInvoke({ kind: 'serve', port: opts.port as number, host: opts.host as string, allowWrite: (opts.allowWrite as string[] | undefined) ?? [], flags: globalFlags(opts) });
   });
 
   // exitOverride on every command so usage errors come back as exceptions (exit 2), not process.exit.

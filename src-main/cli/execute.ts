@@ -31,7 +31,9 @@ interface Connection {
 async function connect(workspacePath: string): Promise<Connection> {
   const server = readLiveServerFile(workspacePath);
   if (server) {
-    const transport = httpTransport({ baseUrl: server.origin, token: server.token, socket: (url) => new WebSocket(url) as unknown as EventSocket });
+    // The owner token makes this the local user's call (their own files), not the browser's (uploads only).
+    const token = server.ownerToken ?? server.token;
+    const transport = httpTransport({ baseUrl: server.origin, token, socket: (url) => new WebSocket(url) as unknown as EventSocket });
     const probe = await transport.call('jobs.list', { limit: 1 });
     if (probe.ok || probe.error.code !== 'SERVER_UNREACHABLE') return { transport, remote: true, close: async () => undefined };
   }

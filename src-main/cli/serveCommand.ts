@@ -1,9 +1,22 @@
+import { realpathSync, statSync } from 'node:fs';
 import { EngineProcess } from '../api/host/engineProcess';
 import { startServer } from '../api/http/server';
+import { newToken } from '../api/http/security';
 import { readLiveServerFile, removeServerFile, writeServerFile } from '../api/http/serverFile';
 import { BullpenError } from '../shared/errors';
 import type { Invocation } from './buildProgram';
 import type { CliIO } from './output';
+
+/** An --allow-write folder as it really is; it must exist, since the browser cannot create folders. */
+function allowedFolder(dir: string): string {
+  try {
+    const real = realpathSync(dir);
+    if (statSync(real).isDirectory()) return real;
+  } catch {
+    // said below
+  }
+  throw new BullpenError('usage', 'BAD_ALLOW_WRITE', `--allow-write ${dir} is not an existing folder: create it first or drop the flag`, { dir });
+}
 
 /**
  * `bullpen serve`: the engine in a supervised child process (restarted if it dies), the UI and API on
@@ -17,18 +30,21 @@ export async function runServe(inv: Extract<Invocation, { kind: 'serve' }>, io: 
       pid: other.pid,
     });
   }
-  const engine = await EngineProcess.start({ workspacePath });
+  const allowWrite = inv.allowWrite.map(allowedFolder);
+  const engine = await EngineProcess.start({ workspacePath, allowWrite });
   engine.onEvent((e) => {
     if (e.type === 'engine') io.err(`bullpen: engine ${e.status}: ${e.message}\n`);
   });
+  // Never printed: the CLI reads it from the owner-only server file, which is what makes its calls local.
+  const ownerToken = newToken();
   let server;
   try {
-    server = await startServer({ transport: engine, host: inv.host, port: inv.port });
+    server = await startServer({ transport: engine, host: inv.host, port: inv.port, ownerToken });
   } catch (err) {
     await engine.stop();
     throw err;
   }
-  writeServerFile({ origin: server.origin, token: server.token, pid: process.pid, workspace: workspacePath });
+  writeServerFile({ origin: server.origin, token: server.token, ownerToken, pid: process.pid, workspace: workspacePath });
   if (inv.flags.json) {
     io.out(`${JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token, workspace: workspacePath, enginePid: engine.pid })}\n`);
   } else {

@@ -1,4 +1,7 @@
 import type { EngineEvent } from '../shared/events';
+import { uploadRoot } from './data/uploadStore';
+import { PathPolicy } from './files/pathPolicy';
+import { useOwnerOnlyUmask } from './files/privateFiles';
 import { JobManager } from './jobs/jobManager';
 import { WorkerPool, type WorkerPoolOptions } from './workers/workerPool';
 import { Workspace } from './workspace/workspace';
@@ -8,6 +11,8 @@ export interface EngineOptions {
   /** How many times the supervising process restarted this engine (shown on the Workspace screen). */
   restarts?: number;
   pool?: WorkerPoolOptions;
+  /** Folders remote callers may write into besides the export folder (`bullpen serve --allow-write`). */
+  allowWrite?: readonly string[];
 }
 
 export interface EngineInfo {
@@ -24,6 +29,8 @@ export class Engine {
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private closing: Promise<void> | null = null;
   readonly info: EngineInfo;
+  /** Which files each caller may read and write (every path-taking op asks it). */
+  readonly files: PathPolicy;
   // Assigned in open(): the job manager needs emit(), which needs the engine.
   jobs!: JobManager;
 
@@ -31,11 +38,14 @@ export class Engine {
     readonly workspace: Workspace,
     readonly pool: WorkerPool,
     restarts: number,
+    allowWrite: readonly string[],
   ) {
     this.info = { pid: process.pid, startedAt: new Date().toISOString(), restarts };
+    this.files = new PathPolicy({ workspacePath: workspace.path, uploadRoot: uploadRoot(), allowWrite });
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
+    useOwnerOnlyUmask();
     const workspace = await Workspace.open(options.workspacePath);
     let pool: WorkerPool;
     try {
@@ -44,7 +54,7 @@ export class Engine {
       workspace.close();
       throw err;
     }
-    const engine = new Engine(workspace, pool, options.restarts ?? 0);
+    const engine = new Engine(workspace, pool, options.restarts ?? 0, options.allowWrite ?? []);
     try {
       engine.jobs = await JobManager.open(workspace, (e) => engine.emit(e));
     } catch (err) {

@@ -12,6 +12,10 @@ import { AUTO_DEMO_ENV, decideFirstStart, FIRST_START_META_KEY } from '../../eng
 import { appendUploadChunk, discardUpload } from '../../engine/data/uploadStore';
 import type { Engine } from '../../engine/engine';
 import type { Job } from '../../shared/events';
+import type { Caller } from '../../shared/caller';
+
+/** Import files as this caller may read them (remote callers: uploads only), checked before any is opened. */
+const readableFiles = (engine: Engine, files: string[], caller: Caller): string[] => files.map((f) => engine.files.readable(f, caller, 'file'));
 
 function startDemoJob(engine: Engine, input: { seed: number; seasons: string; effects: boolean }): Promise<Job> {
   const seasons = parseSeasons(input.seasons) ?? [];
@@ -42,13 +46,15 @@ export const dataHandlers: HandlersFor<keyof typeof dataOps> = {
     discardUpload(input.uploadId);
     return { uploadId: input.uploadId };
   },
-  'data.importRetrosheet': async (input, engine) => importRetrosheet(engine.workspace, input.files),
-  'data.importOdds': async (input, engine) =>
-    input.format === 'pinnacle' ? importPinnacle(engine.workspace, input.files) : importGenericOdds(engine.workspace, input.files, { oddsFormat: input.oddsFormat }),
-  'data.importGames': async (input, engine) => importGames(engine.workspace, input.files),
+  'data.importRetrosheet': async (input, engine, caller) => importRetrosheet(engine.workspace, readableFiles(engine, input.files, caller), { replaceResults: input.replaceResults }),
+  'data.importOdds': async (input, engine, caller) => {
+    const files = readableFiles(engine, input.files, caller);
+    return input.format === 'pinnacle' ? importPinnacle(engine.workspace, files) : importGenericOdds(engine.workspace, files, { oddsFormat: input.oddsFormat });
+  },
+  'data.importGames': async (input, engine, caller) => importGames(engine.workspace, readableFiles(engine, input.files, caller), { replaceResults: input.replaceResults }),
   'data.status': async (_input, engine) => {
     const demo = await engine.workspace.meta(DEMO_META_KEY);
     return { ...(await dataStatus(engine.workspace)), demo: demo ? (JSON.parse(demo) as Record<string, unknown>) : null };
   },
-  'data.export': async (input, engine) => exportTable(engine.workspace, input.table, input.format, input.out),
+  'data.export': async (input, engine, caller) => exportTable(engine.workspace, input.table, input.format, engine.files.writable(input.out, caller, '--out')),
 };

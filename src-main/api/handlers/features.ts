@@ -36,7 +36,8 @@ export const featureHandlers: HandlersFor<keyof typeof featureOps> = {
     await ready(engine);
     return { features: await searchCatalog(engine.workspace, input) };
   },
-  'features.register': async (input, engine) => registerFeatures(engine.workspace, readRegistrationFile(input.file), { skipLeakageCheck: input.skipLeakageCheck }),
+  'features.register': async (input, engine, caller) =>
+    registerFeatures(engine.workspace, readRegistrationFile(engine.files.readable(input.file, caller, 'FILE')), { skipLeakageCheck: input.skipLeakageCheck }),
   'features.rollback': async (input, engine) => engine.workspace.transaction((sql) => rollbackFeature(sql, input.name, input.version)),
   'features.materialize': async (input, engine) => {
     await ready(engine);
@@ -58,5 +59,5 @@ export const featureHandlers: HandlersFor<keyof typeof featureOps> = {
     return lineage(engine.workspace, input.name, input.version);
   },
   'features.checkLeakage': async (input, engine) => checkSetLeakage(engine.workspace, input.set, input.cutoffs),
-  'features.export': async (input, engine) => exportFeatureSet(engine.workspace, input.set, input.out, input.format),
+  'features.export': async (input, engine, caller) => exportFeatureSet(engine.workspace, input.set, engine.files.writable(input.out, caller, '--out'), input.format),
 };

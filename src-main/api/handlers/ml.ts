@@ -16,7 +16,13 @@ export const mlHandlers: HandlersFor<keyof typeof mlOps> = {
     await precheckTrain(engine, input);
     return engine.jobs.start('ml.train', input, (ctx) => trainModel(engine, input, ctx));
   },
-  'ml.predict': async (input, engine) => {
+  'ml.predict': async (raw, engine, caller) => {
+    // Paths are settled for this caller before the job starts; the job then only uses the checked ones.
+    const input = {
+      ...raw,
+      ...(raw.input !== undefined ? { input: engine.files.readable(raw.input, caller, '--input') } : {}),
+      ...(raw.out !== undefined ? { out: engine.files.writable(raw.out, caller, '--out') } : {}),
+    };
     await precheckPredict(engine, input);
     return engine.jobs.start('ml.predict', input, (ctx) => predictModel(engine, input, ctx));
   },

@@ -1,7 +1,8 @@
 import { Engine } from '../../engine/engine';
+import { callerFrom } from '../../shared/caller';
 import { toBullpenError } from '../../shared/errors';
 import { dispatch } from '../handlers/dispatch';
-import { ENV_RESTARTS, ENV_WORKSPACE, type HostMessage, type HostRequest } from './protocol';
+import { ENV_ALLOW_WRITE, ENV_RESTARTS, ENV_WORKSPACE, type HostMessage, type HostRequest } from './protocol';
 
 /**
  * The engine's own process (a child_process.fork child for serve, an Electron utility process for the
@@ -44,7 +45,12 @@ async function main(): Promise<void> {
   if (!workspacePath) throw new Error(`engineHost needs ${ENV_WORKSPACE}`);
   let engine: Engine;
   try {
-    engine = await Engine.open({ workspacePath, restarts: Number(process.env[ENV_RESTARTS] ?? 0) });
+    const allowWrite = JSON.parse(process.env[ENV_ALLOW_WRITE] ?? '[]') as unknown;
+    engine = await Engine.open({
+      workspacePath,
+      restarts: Number(process.env[ENV_RESTARTS] ?? 0),
+      allowWrite: Array.isArray(allowWrite) ? allowWrite.filter((d): d is string => typeof d === 'string') : [],
+    });
   } catch (err) {
     channel.send({ type: 'fatal', error: toBullpenError(err).toBody().error });
     // Let the message flush before leaving.
@@ -62,7 +68,8 @@ async function main(): Promise<void> {
   channel.onMessage((msg) => {
     if (msg.type === 'shutdown') void stop();
     else if (msg.type === 'call') {
-      void dispatch(engine, msg.op, msg.input).then((result) => channel.send({ type: 'result', id: msg.id, result }));
+      // Fail closed: only a call the supervisor marked local gets the local user's file access.
+      void dispatch(engine, msg.op, msg.input, callerFrom(msg.caller)).then((result) => channel.send({ type: 'result', id: msg.id, result }));
     }
   });
   // A forked child whose parent died must not linger holding the workspace lock.

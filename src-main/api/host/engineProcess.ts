@@ -4,7 +4,8 @@ import type { EngineEvent } from '../../shared/events';
 import type { EngineInfo } from '../../engine/engine';
 import { builtMainFile } from '../../engine/workers/workerPath';
 import type { CallResult, Transport } from '../client/transport';
-import { ENV_RESTARTS, ENV_WORKSPACE, type HostMessage } from './protocol';
+import { LOCAL_CALLER, type Caller } from '../../shared/caller';
+import { ENV_ALLOW_WRITE, ENV_RESTARTS, ENV_WORKSPACE, type HostMessage } from './protocol';
 import { forkSpawner, type EngineChild, type SpawnEngine } from './spawn';
 
 export interface EngineProcessOptions {
@@ -16,6 +17,8 @@ export interface EngineProcessOptions {
   /** Give up after this many crashes within restartWindowMs (a crash loop helps nobody). */
   maxRestarts?: number;
   restartWindowMs?: number;
+  /** Folders remote callers may write into besides the workspace's export folder (`bullpen serve --allow-write`). */
+  allowWrite?: readonly string[];
 }
 
 const DEFAULT_MAX_RESTARTS = 5;
@@ -94,7 +97,11 @@ export class EngineProcess implements Transport {
   }
 
   private launch(): void {
-    const child = this.spawn(this.entry, { [ENV_WORKSPACE]: this.options.workspacePath, [ENV_RESTARTS]: String(this.restartCount) });
+    const child = this.spawn(this.entry, {
+      [ENV_WORKSPACE]: this.options.workspacePath,
+      [ENV_RESTARTS]: String(this.restartCount),
+      [ENV_ALLOW_WRITE]: JSON.stringify(this.options.allowWrite ?? []),
+    });
     let resolveReady!: (info: EngineInfo) => void;
     let rejectReady!: (err: BullpenError) => void;
     const ready = new Promise<EngineInfo>((res, rej) => {
@@ -169,7 +176,8 @@ export class EngineProcess implements Transport {
     );
   }
 
-  async call(op: string, input: unknown): Promise<CallResult> {
+  /** Forwards a call; the desktop window's IPC and the supervisor's own calls are the local user. */
+  async call(op: string, input: unknown, caller: Caller = LOCAL_CALLER): Promise<CallResult> {
     if (this.unavailable) return errorResult(this.unavailable);
     if (this.stopping) return errorResult(new BullpenError('internal', 'ENGINE_STOPPED', 'the engine is shutting down'));
     const gen = this.gen;
@@ -178,11 +186,11 @@ export class EngineProcess implements Transport {
     } catch (err) {
       return errorResult(err instanceof BullpenError ? err : new BullpenError('internal', 'ENGINE_UNAVAILABLE', String(err)));
     }
-    if (gen.exited) return this.call(op, input);
+    if (gen.exited) return this.call(op, input, caller);
     const id = this.nextId++;
     return new Promise<CallResult>((resolve) => {
       gen.pending.set(id, resolve);
-      gen.child.send({ type: 'call', id, op, input });
+      gen.child.send({ type: 'call', id, op, input, caller: { access: caller.access } });
     });
   }
 

@@ -1,11 +1,12 @@
 import { Engine } from '../../engine/engine';
 import type { Transport } from '../client/transport';
 import { dispatch } from '../handlers/dispatch';
+import { LOCAL_CALLER } from '../../shared/caller';
 
-/** An engine in this process as a transport: what the CLI and the engine host use. */
+/** An engine in this process as a transport: what the CLI and the engine host use (the local user unless told). */
 export function localTransport(engine: Engine): Transport {
   return {
-    call: (op, input) => dispatch(engine, op, input),
+    call: (op, input, caller = LOCAL_CALLER) => dispatch(engine, op, input, caller),
     onEvent: (cb) => engine.onEvent(cb),
   };
 }

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -7,6 +9,9 @@ import { builtMainFile } from '../../engine/workers/workerPath';
 import { BullpenError, type ErrorKind } from '../../shared/errors';
 import type { EngineEvent } from '../../shared/events';
 import type { Transport } from '../client/transport';
+import { LOCAL_CALLER, REMOTE_CALLER } from '../../shared/caller';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './jsonDepth';
+import { isApiPath, parseRequestTarget } from './requestTarget';
 import { allowedHosts, allowedOrigins, contentSecurityPolicy, newToken, tokenMatches } from './security';
 
 export interface ServeOptions {
@@ -20,6 +25,11 @@ export interface ServeOptions {
   rendererDir?: string;
   /** Defaults to a fresh random token. */
   token?: string;
+  /**
+   * A second token, kept only in the owner-only server file: requests carrying it are the local user
+   * (the CLI on a served workspace) and get their file access; the URL token stays remote (shared/caller.ts).
+   */
+  ownerToken?: string;
 }
 
 export interface RunningServer {
@@ -35,6 +45,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 /** Request bodies above this are refused (413); op inputs are small JSON documents. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The only requests served without the token: reading the static UI. */
+const STATIC_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * The token from `Authorization: Bearer <token>`; the scheme name is case-insensitive (RFC 9110 §11.1),
@@ -86,16 +98,62 @@ function sendError(reply: FastifyReply, status: number, code: string, kind: Erro
 }
 
 /**
+ * Requests Node's HTTP parser refuses before fastify sees them (a target not starting with '/', a header
+ * block over Node's 16 KiB limit, a stalled request), answered in the same error shape as every other 4xx.
+ */
+function clientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'REQUEST_TIMEOUT', 'the request did not arrive in time']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'HEADERS_TOO_LARGE', 'the request line and headers are too large; op inputs go in the JSON body']
+        : [400, 'BAD_REQUEST', `malformed HTTP request (${err.code ?? 'parse error'}): send HTTP/1.1 with a request target starting with /`];
+  const body = JSON.stringify({ error: { code, kind: 'usage', message } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
+/**
+ * The router's own refusals, which it makes before any hook runs (so before the token check, and without
+ * running anything): said in our error shape, without echoing the path back.
+ */
+function routerError(err: { code?: string; statusCode?: number }, _req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendError(reply, 414, 'PATH_TOO_LONG', 'usage', 'a path segment is too long: op names are short, like jobs.list');
+  }
+  if (err.code === 'FST_ERR_BAD_URL') return sendError(reply, 400, 'BAD_REQUEST_TARGET', 'usage', 'the request path is not valid percent-encoded UTF-8');
+  return sendError(reply, 500, 'INTERNAL', 'internal', `internal error routing the request (${err.code ?? 'unknown'})`);
+}
+
+const UNAUTHORIZED_MESSAGE = 'missing or wrong token: open the URL `bullpen serve` printed (it carries #token=…)';
+
+/**
+ * The token a request presents: `Authorization: Bearer`, or for a WebSocket upgrade (browsers cannot set
+ * headers on one) a single `?token=`. A token given twice is no token: which copy counts would be a guess.
+ */
+function presentedToken(req: FastifyRequest, query: URLSearchParams, isSocket: boolean): { token?: string; problem?: string } {
+  const queryTokens = query.getAll('token');
+  if (queryTokens.length > 1) return { problem: 'the token was given more than once in the query; send it once' };
+  const bearer = bearerToken(req.headers.authorization);
+  return { token: bearer ?? (isSocket ? queryTokens[0] : undefined) };
+}
+
+/**
  * Serve mode: the built renderer plus the API (`POST /api/ops/<op>`, WebSocket `/api/events`). Every
- * /api request needs the launch token; an unknown Host is refused (DNS rebinding), and a foreign Origin
- * cannot change state or open the event socket. Bodies are validated against the contract by the
- * engine's dispatch, so bad input answers 4xx naming the field.
+ * request but a GET or HEAD of the static UI needs the launch token; an unknown Host is refused (DNS
+ * rebinding), and a foreign Origin cannot change state or open the event socket. Bodies are validated
+ * against the contract by the engine's dispatch, so bad input answers 4xx naming the field.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newToken();
+  /** Requests that presented the owner token rather than the URL token. */
+  const ownerRequests = new WeakSet<FastifyRequest>();
   const host = options.host ?? DEFAULT_HOST;
   const rendererDir = options.rendererDir ?? builtRendererDir();
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, forceCloseConnections: true, clientErrorHandler: clientError, frameworkErrors: routerError });
   let hosts = new Set<string>();
   let origins = new Set<string>();
 
@@ -103,23 +161,25 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // of an upgrade our own checks refused (otherwise the refused socket lingers and blocks close()).
   await app.register(fastifyWebsocket);
 
+  // Deny by default: the token is required unless the request is positively a read of the static UI,
+  // decided on the one canonical reading of the raw target (requestTarget.ts), never on what the router
+  // may make of it. Upgrades are never static, whatever their path.
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const reqHost = (req.headers.host ?? '').toLowerCase();
-    if (!hosts.has(reqHost)) return sendError(reply, 403, 'FORBIDDEN_HOST', 'usage', `requests must address this server by 127.0.0.1 or localhost, not "${reqHost}"`);
-    const isApi = req.url === '/api' || req.url.startsWith('/api/');
-    const isSocket = req.headers.upgrade?.toLowerCase() === 'websocket';
+    if (!hosts.has(reqHost)) return sendError(reply, 403, 'FORBIDDEN_HOST', 'usage', `requests must address this server by 127.0.0.1 or localhost, not "${reqHost.slice(0, 100)}"`);
+    const target = parseRequestTarget(req.raw.url ?? '');
+    if (!target.ok) return sendError(reply, target.status, target.code, 'usage', target.message);
+    const isSocket = req.headers.upgrade !== undefined || req.headers.connection?.toLowerCase().includes('upgrade') === true;
     const origin = req.headers.origin;
     if (origin !== undefined && !origins.has(origin) && (isSocket || !SAFE_METHODS.has(req.method))) {
-      return sendError(reply, 403, 'FORBIDDEN_ORIGIN', 'usage', `cross-origin request from ${origin} refused`);
+      return sendError(reply, 403, 'FORBIDDEN_ORIGIN', 'usage', `cross-origin request from ${origin.slice(0, 100)} refused`);
     }
-    if (isApi) {
-      const auth = req.headers.authorization;
-      const bearer = bearerToken(auth);
-      const query = (req.query as Record<string, string | undefined> | undefined)?.token;
-      if (!tokenMatches(token, bearer ?? (isSocket ? query : undefined))) {
-        return sendError(reply, 401, 'UNAUTHORIZED', 'usage', 'missing or wrong token: open the URL `bullpen serve` printed (it carries #token=…)');
-      }
-    }
+    const isStatic = !isSocket && STATIC_METHODS.has(req.method) && !isApiPath(target.path);
+    if (isStatic) return;
+    const presented = presentedToken(req, target.query, isSocket);
+    if (presented.problem) return sendError(reply, 401, 'UNAUTHORIZED', 'usage', presented.problem);
+    if (options.ownerToken !== undefined && tokenMatches(options.ownerToken, presented.token)) ownerRequests.add(req);
+    else if (!tokenMatches(token, presented.token)) return sendError(reply, 401, 'UNAUTHORIZED', 'usage', UNAUTHORIZED_MESSAGE);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
@@ -132,7 +192,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return payload;
   });
 
+  // Deep nesting is refused on the text, before parsing (jsonDepth.ts); the rest is fastify's own parser,
+  // which keeps refusing __proto__ and constructor keys.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (jsonNestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
+      done(new BullpenError('input', 'JSON_TOO_DEEP', `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels; op inputs are shallow JSON documents`), undefined);
+      return;
+    }
+    parseJson(req, body as string, done);
+  });
+
   app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
+    if (err instanceof BullpenError && err.httpStatus < 500) return sendError(reply, err.httpStatus, err.code, err.kind, err.message);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status < 500) {
       const known = FRAMEWORK_ERRORS[status];
@@ -150,7 +223,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   app.post<{ Params: { op: string } }>('/api/ops/:op', async (req, reply) => {
     // No body at all means "no input" ({}); an explicit JSON null is a wrong input and is validated as such.
-    const result = await options.transport.call(req.params.op, req.body === undefined ? {} : req.body);
+    const result = await options.transport.call(req.params.op, req.body === undefined ? {} : req.body, ownerRequests.has(req) ? LOCAL_CALLER : REMOTE_CALLER);
     if (result.ok) return reply.code(200).send(result.output);
     return reply.code(BullpenError.fromBody({ error: result.error }).httpStatus).send({ error: result.error });
   });

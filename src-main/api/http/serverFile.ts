@@ -1,4 +1,6 @@
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -9,20 +11,49 @@ import { z } from 'zod';
 export const serverFileSchema = z.object({
   origin: z.string(),
   token: z.string(),
+  /**
+   * The owner token: it marks requests as the local user's (full file access), unlike the URL token the
+   * browser holds. Only whoever can read this owner-only file has it. Absent in files of older builds.
+   */
+  ownerToken: z.string().optional(),
   pid: z.number().int(),
   workspace: z.string(),
 });
 export type ServerFile = z.infer<typeof serverFileSchema>;
 
-/** Owner read/write only: the file holds the launch token. */
+/** Owner read/write only: the file holds the launch and owner tokens. */
 const OWNER_ONLY = 0o600;
 
-export const serverFilePath = (workspacePath: string): string => `${workspacePath}.serve.json`;
+/**
+ * The workspace's path with symlinks resolved, so a server and a CLI naming the same file by different
+ * paths (a symlink, a symlinked folder) find the same announcement instead of meeting at DuckDB's lock.
+ * A workspace not created yet is resolved through its folder; a missing folder is taken as given.
+ */
+export function canonicalWorkspacePath(workspacePath: string): string {
+  try {
+    return realpathSync(workspacePath);
+  } catch {
+    try {
+      return join(realpathSync(dirname(workspacePath)), basename(workspacePath));
+    } catch {
+      return workspacePath;
+    }
+  }
+}
 
+export const serverFilePath = (workspacePath: string): string => `${canonicalWorkspacePath(workspacePath)}.serve.json`;
+
+/** Written as a new owner-only file renamed into place, so the tokens are never readable by others, not even briefly. */
 export function writeServerFile(info: ServerFile): void {
   const path = serverFilePath(info.workspace);
-  writeFileSync(path, JSON.stringify(info), { mode: OWNER_ONLY });
-  chmodSync(path, OWNER_ONLY);
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temp, JSON.stringify(info), { mode: OWNER_ONLY, flag: 'wx' });
+    renameSync(temp, path);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
 }
 
 function alive(pid: number): boolean {

@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { tableFromJSON, tableToIPC } from 'apache-arrow';
 import { inputError, notFoundError } from '../../shared/errors';
+import { writeAtomically } from '../files/atomicWrite';
 import type { Sql } from '../workspace/sql';
+import type { Workspace } from '../workspace/workspace';
 
 export type ExportFormat = 'parquet' | 'csv' | 'arrow';
 
@@ -39,26 +41,33 @@ function arrowFriendly(v: unknown): unknown {
 
 /**
  * Writes a table (or any SELECT the engine builds) to Parquet or CSV with DuckDB's COPY, or to an
- * Arrow IPC file through apache-arrow. Returns the row count written.
+ * Arrow IPC file through apache-arrow. Returns the row count written. `out` was checked by the path
+ * policy; the file appears whole or not at all, and never replaces the workspace or a DuckDB file.
  */
-export async function exportQuery(sql: Sql, select: string, format: ExportFormat, out: string): Promise<number> {
-  if (format === 'arrow') {
-    const reader = await sql.connection.runAndReadAll(select);
-    const rows = reader.getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, arrowFriendly(v)])));
-    writeFileSync(out, tableToIPC(tableFromJSON(rows), 'file'));
-    return rows.length;
-  }
-  const opts = format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER true)';
-  await sql.run(`COPY (${select}) TO ${quoteLiteral(out)} ${opts}`);
-  return Number(await sql.value(`SELECT count(*) FROM (${select})`));
+export async function exportQuery(ws: Workspace, select: string, format: ExportFormat, out: string): Promise<number> {
+  return writeAtomically(
+    out,
+    async (temp) => {
+      if (format === 'arrow') {
+        const reader = await ws.connection.runAndReadAll(select);
+        const rows = reader.getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, arrowFriendly(v)])));
+        writeFileSync(temp, tableToIPC(tableFromJSON(rows), 'file'));
+        return rows.length;
+      }
+      const opts = format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER true)';
+      await ws.run(`COPY (${select}) TO ${quoteLiteral(temp)} ${opts}`);
+      return Number(await ws.value(`SELECT count(*) FROM (${select})`));
+    },
+    { workspacePath: ws.path },
+  );
 }
 
-/** Exports one named workspace table. */
-export async function exportTable(sql: Sql, table: string, requested: ExportFormat | undefined, out: string): Promise<{ table: string; format: ExportFormat; out: string; rows: number }> {
-  const names = await tableNames(sql);
+/** Exports one named workspace table to `out`, a path the caller's path policy allowed. */
+export async function exportTable(ws: Workspace, table: string, requested: ExportFormat | undefined, out: string): Promise<{ table: string; format: ExportFormat; out: string; rows: number }> {
+  const names = await tableNames(ws);
   if (!names.includes(table)) throw notFoundError('TABLE_NOT_FOUND', `no table named ${table}; tables: ${names.join(', ')}`, { table });
   if (!out) throw inputError('MISSING_OUT', 'give --out FILE');
   const format = exportFormatFor(out, requested);
-  const rows = await exportQuery(sql, `SELECT * FROM ${quoteIdent(table)}`, format, out);
+  const rows = await exportQuery(ws, `SELECT * FROM ${quoteIdent(table)}`, format, out);
   return { table, format, out, rows };
 }

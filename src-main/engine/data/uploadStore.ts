@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BullpenError, inputError, notFoundError } from '../../shared/errors';
@@ -7,8 +7,9 @@ import { BullpenError, inputError, notFoundError } from '../../shared/errors';
 /**
  * Files a browser sends to the engine before an import. In serve mode the page cannot name a path on
  * the server, so it uploads the file in chunks (each a small JSON op, under the HTTP body limit) into
- * `<tmp>/bullpen-uploads/<id>/<original name>`, then calls the ordinary import op with that path. The
- * original name is kept so import errors still say `GL2016.TXT line 3, field …`.
+ * `<tmp>/bullpen-uploads-<uid>/<id>/<original name>`, then calls the ordinary import op with that path.
+ * The original name is kept so import errors still say `GL2016.TXT line 3, field …`. Remote callers may
+ * read nothing else (engine/files/pathPolicy.ts), so the folder must be this user's alone.
  */
 
 /** Largest raw chunk the renderer sends: its base64 (4/3 larger) plus JSON fits the 1 MiB HTTP body limit. */
@@ -24,7 +25,25 @@ export const UPLOAD_ID_PATTERN = /^upl_[a-f0-9]{24}$/;
 /** A plain file name: no directories, nothing hidden, so an upload cannot write outside its own folder. */
 export const UPLOAD_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._()+-]{0,199}$/;
 
-export const uploadRoot = (): string => join(tmpdir(), 'bullpen-uploads');
+/**
+ * One folder per OS user (another user could otherwise create it first and read or plant files), under
+ * the real temp folder so the paths handed out compare equal after realpath.
+ */
+export const uploadRoot = (): string => join(realpathSync(tmpdir()), `bullpen-uploads-${process.getuid?.() ?? 'user'}`);
+
+const OWNER_ONLY_DIR = 0o700;
+
+/** Creates the upload folder owner-only, and refuses one that is a link, someone else's, or open to others. */
+function ensurePrivateRoot(root: string): void {
+  mkdirSync(root, { recursive: true, mode: OWNER_ONLY_DIR });
+  const st = lstatSync(root);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (process.platform !== 'win32' && (st.mode & 0o077) !== 0)) {
+    throw new BullpenError('internal', 'UPLOAD_FOLDER_UNSAFE', `the upload folder ${root} is not a private folder of this user (a link, another owner, or open to others); remove it and try again`, {
+      root,
+    });
+  }
+}
 
 export interface UploadChunk {
   uploadId?: string;
@@ -75,6 +94,7 @@ export function appendUploadChunk(chunk: UploadChunk, root: string = uploadRoot(
   let uploadId = chunk.uploadId;
   if (!uploadId) {
     if (chunk.offset !== 0) throw inputError('UPLOAD_OFFSET', 'a new upload starts at offset 0', { offset: chunk.offset });
+    ensurePrivateRoot(root);
     pruneOld(root, Date.now());
     uploadId = `upl_${randomBytes(12).toString('hex')}`;
     mkdirSync(join(root, uploadId), { recursive: true, mode: 0o700 });

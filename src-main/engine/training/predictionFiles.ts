@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, isAbsolute, join } from 'node:path';
 import { BullpenError, inputError } from '../../shared/errors';
+import { writeAtomically } from '../files/atomicWrite';
 import type { Workspace } from '../workspace/workspace';
 
 /** Columns that identify a row of a prediction input file (FORMATS.md, "Prediction input"); any subset, at least game_id or date+home+away. */
@@ -77,22 +78,31 @@ export async function readPredictionInput(ws: Workspace, file: string, featureNa
 
 const csvField = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
-/** Writes the identifying columns and `p` as CSV, or as Parquet (through DuckDB) when the name ends in .parquet. */
+/**
+ * Writes the identifying columns and `p` as CSV, or as Parquet (through DuckDB) when the name ends in
+ * .parquet; the file appears whole or not at all, and never replaces the workspace or a DuckDB file.
+ */
 export async function writePredictions(ws: Workspace, out: string, ids: { name: string; values: string[] }[], p: ArrayLike<number>): Promise<void> {
   const lines = [[...ids.map((c) => c.name), 'p'].join(',')];
   for (let i = 0; i < p.length; i++) lines.push([...ids.map((c) => csvField(c.values[i])), String(p[i])].join(','));
   const csv = `${lines.join('\n')}\n`;
-  if (!isParquet(out)) {
-    writeFileSync(out, csv);
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'bullpen-predict-'));
-  try {
-    const tmp = join(dir, 'predictions.csv');
-    writeFileSync(tmp, csv);
-    const types = `{${[...ids.map((c) => `'${c.name}': 'VARCHAR'`), `'p': 'DOUBLE'`].join(', ')}}`;
-    await ws.run(`COPY (SELECT * FROM read_csv(?, header = true, columns = ${types})) TO '${out.replaceAll("'", "''")}' (FORMAT parquet)`, [tmp]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await writeAtomically(
+    out,
+    async (temp) => {
+      if (!isParquet(out)) {
+        writeFileSync(temp, csv);
+        return;
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'bullpen-predict-'));
+      try {
+        const tmp = join(dir, 'predictions.csv');
+        writeFileSync(tmp, csv);
+        const types = `{${[...ids.map((c) => `'${c.name}': 'VARCHAR'`), `'p': 'DOUBLE'`].join(', ')}}`;
+        await ws.run(`COPY (SELECT * FROM read_csv(?, header = true, columns = ${types})) TO '${temp.replaceAll("'", "''")}' (FORMAT parquet)`, [tmp]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    { workspacePath: ws.path },
+  );
 }

@@ -9,6 +9,17 @@ const uploadId = z.string().regex(/^upl_[a-f0-9]{24}$/, 'an upload id returned b
 
 const seasonRange = z.string().regex(/^\d{4}(-\d{4})?$/, 'a season or a range like 2000-2019');
 
+const gameResultSchema = z.object({ status: z.string(), homeScore: z.number().int().nullable(), awayScore: z.number().int().nullable() });
+
+/** A final result an import replaced (replaceResults): the game, the row that replaced it, before and after. */
+export const resultChangeSchema = z.object({
+  gameId: z.string(),
+  file: z.string().nullable(),
+  line: z.number().int().nullable(),
+  before: gameResultSchema,
+  after: gameResultSchema,
+});
+
 export const importResultSchema = z.object({
   importId: z.string(),
   files: z.array(z.string()),
@@ -16,7 +27,12 @@ export const importResultSchema = z.object({
   inserted: z.number().int(),
   updated: z.number().int(),
   seasons: z.array(z.number().int()),
+  /** Final results this import replaced; empty unless replaceResults was set (else such an import is refused). */
+  changedResults: z.array(resultChangeSchema),
 });
+
+/** Without it, an import that would undo a final result (scores dropped or changed) is refused as a whole. */
+const replaceResults = z.boolean().default(false).describe('let rows replace final results (scores dropped or changed); each replacement is reported and logged');
 
 export const unmatchedSchema = z.object({
   count: z.number().int(),
@@ -114,7 +130,7 @@ export const dataOps = {
   'data.importRetrosheet': defineOp({
     kind: 'command',
     summary: 'Import Retrosheet game logs (GLyyyy.TXT, .gz or .zip) in one transaction; re-importing updates without duplicates',
-    input: z.object({ files: z.array(z.string().min(1)).min(1) }).strict(),
+    input: z.object({ files: z.array(z.string().min(1)).min(1), replaceResults }).strict(),
     output: importResultSchema,
     cli: { path: ['data', 'import', 'retrosheet'], positionals: ['files...'], files: ['files'], help: 'import Retrosheet game logs' },
   }),
@@ -135,7 +151,7 @@ export const dataOps = {
   'data.importGames': defineOp({
     kind: 'command',
     summary: 'Import games from CSV or Parquet of the documented games schema; rows without scores are scheduled games',
-    input: z.object({ files: z.array(z.string().min(1)).min(1) }).strict(),
+    input: z.object({ files: z.array(z.string().min(1)).min(1), replaceResults }).strict(),
     output: importResultSchema,
     cli: { path: ['data', 'import', 'games'], positionals: ['files...'], files: ['files'], help: 'import games (CSV/Parquet; scheduled games allowed)' },
   }),
