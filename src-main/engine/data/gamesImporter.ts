@@ -5,7 +5,9 @@ import { readHeadedCsv, type CsvRecord } from './csvRecords';
 import { gameColumns } from './gameColumns';
 import { emptyGameRow, gameColumnIndex, makeGameId, upsertGames, type GameRow } from './gameWriter';
 import { logImport, newImportId } from './importLog';
+import { futureResultError, latestPlayedDate } from './futureResults';
 import type { ImportResult } from './retrosheetImporter';
+import type { GameOrigin } from './resultChanges';
 import { readTextDocuments } from './readInputFile';
 import { parseCalendarDate, rowError } from './rowError';
 import { TeamResolver } from './teamResolver';
@@ -14,6 +16,8 @@ import { TeamResolver } from './teamResolver';
 export const GAMES_REQUIRED = ['date', 'home', 'away'];
 const DERIVED = new Set(['game_id', 'season', 'synthetic', 'source', 'import_id']);
 const DEFAULT_GAME_TYPE = 'regular';
+const GAMES_FORMAT = 'games CSV';
+const GAMES_EXPECTED = 'a games CSV (FORMATS.md), or a Parquet file named .parquet';
 
 /** A uniform view of a CSV record or a Parquet row, so both formats share one validator. */
 interface SourceRow {
@@ -28,7 +32,8 @@ async function readParquetRows(ws: Workspace, file: string): Promise<{ header: s
   } catch (err) {
     throw inputError('FILE_UNREADABLE', `cannot read ${file} as Parquet: ${(err as Error).message}`, { file });
   }
-  const header = rows.length ? Object.keys(rows[0]) : [];
+  if (!rows.length) throw inputError('FILE_EMPTY', `${file} holds no rows; nothing was imported`, { file });
+  const header = Object.keys(rows[0]);
   const str = (v: unknown): string => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v));
   return { header, rows: rows.map((r, i) => ({ line: i + 1, get: (f: string) => str(r[f]) })) };
 }
@@ -36,10 +41,13 @@ async function readParquetRows(ws: Workspace, file: string): Promise<{ header: s
 /**
  * Imports games from CSV or Parquet files of the documented schema in one transaction. Rows without
  * scores become scheduled games (a day's slate); importing them again with scores fills the results.
+ * A row that would undo a final result is refused unless `replaceResults` is set (then reported).
  */
-export async function importGames(ws: Workspace, files: string[]): Promise<ImportResult> {
+export async function importGames(ws: Workspace, files: string[], options: { replaceResults?: boolean } = {}): Promise<ImportResult> {
   if (!files.length) throw inputError('NO_FILES', 'no games files given');
   const startedAt = new Date();
+  const today = latestPlayedDate(startedAt);
+  const origins = new Map<string, GameOrigin>();
   const teams = await TeamResolver.load(ws);
   const out: GameRow[] = [];
   const seen = new Set<string>();
@@ -47,8 +55,8 @@ export async function importGames(ws: Workspace, files: string[]): Promise<Impor
     const isParquet = extname(file).toLowerCase() === '.parquet';
     const sources: { name: string; header: string[]; rows: SourceRow[] }[] = isParquet
       ? [{ name: file, ...(await readParquetRows(ws, file)) }]
-      : readTextDocuments(file).map((d) => {
-          const csv = readHeadedCsv(d.name, d.text, GAMES_REQUIRED);
+      : (await readTextDocuments(file, { expect: GAMES_EXPECTED })).map((d) => {
+          const csv = readHeadedCsv(d.name, d.text, GAMES_REQUIRED, GAMES_FORMAT);
           return { name: d.name, header: csv.header, rows: csv.records as CsvRecord[] };
         });
     for (const src of sources) {
@@ -100,6 +108,8 @@ export async function importGames(ws: Workspace, files: string[]): Promise<Impor
         const id = makeGameId(row[gameColumnIndex.home] as string, date, gn);
         if (seen.has(id)) throw inputError('DUPLICATE_GAME', `${src.name} line ${rec.line}: game ${id} appears twice; nothing was imported`, { file: src.name, line: rec.line, gameId: id });
         seen.add(id);
+        if ((hs !== null || row[gameColumnIndex.status] === 'final') && date > today) throw futureResultError(src.name, rec.line, id, date, today);
+        origins.set(id, { file: src.name, line: rec.line });
         row[gameColumnIndex.game_id] = id;
         out.push(row);
       }
@@ -108,10 +118,10 @@ export async function importGames(ws: Workspace, files: string[]): Promise<Impor
   const importId = newImportId();
   for (const r of out) r[gameColumnIndex.import_id] = importId;
   const res = await ws.transaction(async (sql) => {
-    const r = await upsertGames(sql, out);
-    await logImport(sql, importId, { kind: 'games', files, startedAt, rowsRead: out.length, inserted: r.inserted, updated: r.updated, unmatched: 0 });
+    const r = await upsertGames(sql, out, { replaceResults: options.replaceResults, origin: (id) => origins.get(id) });
+    await logImport(sql, importId, { kind: 'games', files, startedAt, rowsRead: out.length, inserted: r.inserted, updated: r.updated, unmatched: 0, details: { changedResults: r.changedResults } });
     return r;
   });
   const seasons = [...new Set(out.map((r) => r[gameColumnIndex.season] as number))].sort();
-  return { importId, files, rowsRead: out.length, inserted: res.inserted, updated: res.updated, seasons };
+  return { importId, files, rowsRead: out.length, inserted: res.inserted, updated: res.updated, seasons, changedResults: res.changedResults };
 }

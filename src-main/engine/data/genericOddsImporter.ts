@@ -8,12 +8,15 @@ import { flagOpenClose, replaceOdds, type OddsRow } from './oddsWriter';
 import type { OddsImportResult } from './pinnacleImporter';
 import { readTextDocuments } from './readInputFile';
 import { parseCalendarDate, rowError } from './rowError';
+import { preview } from './textPreview';
 import { TeamResolver } from './teamResolver';
 
 export type OddsFormat = 'american' | 'decimal' | 'auto';
 
 /** The documented generic odds CSV (see FORMATS.md): one row per book, game and moment. */
 export const GENERIC_ODDS_REQUIRED = ['date', 'home', 'away', 'book'];
+const GENERIC_FORMAT = 'generic odds CSV';
+const GENERIC_EXPECTED = 'a generic odds CSV (FORMATS.md)';
 const PRICE_FIELDS = ['ml_home', 'ml_away', 'over_price', 'under_price', 'runline_home_price', 'runline_away_price'];
 /** Decimal odds above this are implausible for MLB markets; American odds are never in (-100, 100). */
 const MAX_DECIMAL_ODDS = 50;
@@ -47,8 +50,8 @@ export async function importGenericOdds(ws: Workspace, files: string[], options:
   const books = new Set<string>();
   const anyFlags = { value: false };
   for (const file of files) {
-    for (const doc of readTextDocuments(file)) {
-      const { header, records } = readHeadedCsv(doc.name, doc.text, GENERIC_ODDS_REQUIRED);
+    for (const doc of await readTextDocuments(file, { expect: GENERIC_EXPECTED })) {
+      const { header, records } = readHeadedCsv(doc.name, doc.text, GENERIC_ODDS_REQUIRED, GENERIC_FORMAT);
       if (!PRICE_FIELDS.some((f) => header.includes(f))) {
         throw inputError('MISSING_COLUMNS', `${doc.name} line 1: no price columns; expected some of ${PRICE_FIELDS.join(', ')}`, { file: doc.name, line: 1 });
       }
@@ -82,9 +85,9 @@ export async function importGenericOdds(ws: Workspace, files: string[], options:
         const isClose = flag(doc.name, rec, 'is_close');
         const home = teams.resolve(rec.get('home'), season);
         const away = teams.resolve(rec.get('away'), season);
-        const where = { file: doc.name, line: rec.line, date, home: rec.get('home'), away: rec.get('away') };
+        const where = { file: doc.name, line: rec.line, date, home: preview(rec.get('home')), away: preview(rec.get('away')) };
         if (!home || !away) {
-          unmatched.add({ ...where, reason: `unknown team name ${!home ? rec.get('home') : rec.get('away')}` });
+          unmatched.add({ ...where, reason: `unknown team name ${!home ? where.home : where.away}` });
           continue;
         }
         const found = matcher.find(date, home, gn ?? undefined);

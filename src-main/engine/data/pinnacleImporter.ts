@@ -9,10 +9,12 @@ import { isPlainCsv, NeedsRowByRow, stageLineHistory } from './lineHistorySql';
 import { readTextDocuments, type TextDocument } from './readInputFile';
 import { rowError } from './rowError';
 import { TeamResolver } from './teamResolver';
+import { preview } from './textPreview';
 
 export const PINNACLE_BOOK = 'pinnacle';
 const GAMES_COLUMNS = ['game_id', 'start_utc', 'away_team', 'home_team', 'doubleheader_game', 'open_entered_utc', 'open_ml_away', 'open_ml_home', 'close_entered_utc', 'close_ml_away', 'close_ml_home', 'close_total', 'close_total_over', 'close_total_under', 'close_spread_away', 'close_spread_us_away', 'close_spread_us_home'];
 const LINES_COLUMNS = ['game_id', 'entered_utc', 'spread_away', 'spread_us_away', 'spread_us_home', 'ml_away', 'ml_home', 'total', 'total_over', 'total_under'];
+const PINNACLE_EXPECTED = "Pinnacle's per-game CSV (mlb2016_games.csv) or line history (mlb2016_lines.csv.gz)";
 /**
  * The source's game ids carry the UTC date, so a 7 pm Eastern start is dated the next day. Shifting the
  * UTC start back 8 hours lands every North American start (11:00–23:59 local) on its local date.
@@ -55,6 +57,13 @@ export interface PinnacleImportOptions {
   lineHistory?: 'auto' | 'rowByRow';
 }
 
+/** True when something other than whitespace follows the header line. */
+function hasDataLine(text: string): boolean {
+  const nonBlank = /\S/g;
+  nonBlank.lastIndex = text.indexOf('\n') + 1;
+  return text.indexOf('\n') !== -1 && nonBlank.test(text);
+}
+
 const isLinesDoc = (d: TextDocument): boolean => {
   const firstLine = d.text.slice(0, d.text.indexOf('\n') >>> 0);
   return firstLine.includes('entered_utc') && !firstLine.includes('home_team');
@@ -66,7 +75,8 @@ const isLinesDoc = (d: TextDocument): boolean => {
  */
 export async function importPinnacle(ws: Workspace, files: string[], options: PinnacleImportOptions = {}): Promise<OddsImportResult> {
   const startedAt = new Date();
-  const docs = files.flatMap((f) => readTextDocuments(f));
+  const docs: TextDocument[] = [];
+  for (const f of files) docs.push(...(await readTextDocuments(f, { expect: PINNACLE_EXPECTED })));
   const lines = docs.filter(isLinesDoc);
   if (options.lineHistory !== 'rowByRow' && lines.length && lines.every((d) => isPlainCsv(d.text, LINES_COLUMNS))) {
     try {
@@ -83,7 +93,12 @@ async function importDocs(ws: Workspace, files: string[], docs: TextDocument[], 
   // check); the SQL path leaves the line history to DuckDB, having checked it is plain CSV.
   const parsed = docs.map((d) => {
     const isLines = isLinesDoc(d);
-    return { doc: d, isLines, csv: isLines && lineHistory === 'sql' ? null : readHeadedCsv(d.name, d.text, isLines ? LINES_COLUMNS : GAMES_COLUMNS) };
+    if (isLines && lineHistory === 'sql' && !hasDataLine(d.text)) throw inputError('FILE_EMPTY', `${d.name} has a header but no rows; nothing was imported`, { file: d.name });
+    return {
+      doc: d,
+      isLines,
+      csv: isLines && lineHistory === 'sql' ? null : readHeadedCsv(d.name, d.text, isLines ? LINES_COLUMNS : GAMES_COLUMNS, isLines ? 'Pinnacle line-history file' : 'Pinnacle per-game file'),
+    };
   });
   const gameDocs = parsed.filter((p) => !p.isLines);
   const lineDocs = parsed.filter((p) => p.isLines);
@@ -111,9 +126,9 @@ async function importDocs(ws: Workspace, files: string[], docs: TextDocument[], 
       const awayName = rec.get('away_team');
       const home = teams.resolve(homeName, season);
       const away = teams.resolve(awayName, season);
-      const where = { file: doc.name, line: rec.line, date: localDate, home: homeName, away: awayName };
+      const where = { file: doc.name, line: rec.line, date: localDate, home: preview(homeName), away: preview(awayName) };
       if (!home || !away) {
-        unmatched.add({ ...where, reason: `unknown team name ${!home ? homeName : awayName}` });
+        unmatched.add({ ...where, reason: `unknown team name ${!home ? where.home : where.away}` });
         continue;
       }
       const found = matcher.find(localDate, home, dh);

@@ -4,13 +4,18 @@ import type { Workspace } from '../workspace/workspace';
 import { gameColumns } from './gameColumns';
 import { emptyGameRow, gameColumnIndex, makeGameId, upsertGames, type GameRow } from './gameWriter';
 import { logImport, newImportId } from './importLog';
+import { futureResultError, latestPlayedDate } from './futureResults';
 import { readTextDocuments } from './readInputFile';
+import type { GameOrigin, ResultChange } from './resultChanges';
 import { parseCalendarDate, rowError } from './rowError';
 import { TeamResolver } from './teamResolver';
+import { preview } from './textPreview';
 
 /** Retrosheet game logs have exactly this many fields per line (retrosheet.org gamelogs/glfields.txt). */
 export const RETROSHEET_FIELDS = 161;
 const MAX_GAME_NUMBER = 3;
+const RETROSHEET_EXPECTED = 'a Retrosheet game log (GLyyyy.TXT, .gz or .zip)';
+const CSV_MESSAGE_CHARS = 160;
 
 export interface ImportResult {
   importId: string;
@@ -19,18 +24,40 @@ export interface ImportResult {
   inserted: number;
   updated: number;
   seasons: number[];
+  /** Final results this import replaced (only with replaceResults; otherwise such an import is refused). */
+  changedResults: ResultChange[];
 }
 
 const retroColumns = gameColumns.filter((c) => c.retro !== undefined);
 
+/** A file is taken for a game log only when its first line has the 161 fields; otherwise it is described, never quoted. */
+function refuseUnlessGameLog(docName: string, text: string): void {
+  const firstBreak = text.indexOf('\n');
+  let fields: number | null;
+  try {
+    fields = ((parse(firstBreak === -1 ? text : text.slice(0, firstBreak), { relax_column_count: true }) as string[][])[0] ?? []).length;
+  } catch {
+    fields = null;
+  }
+  if (fields === RETROSHEET_FIELDS) return;
+  const found = fields === null ? 'line 1 is not comma-separated values' : `line 1 has ${fields}`;
+  throw inputError('WRONG_FORMAT', `${docName} is not a Retrosheet game log (expected ${RETROSHEET_FIELDS} comma-separated fields; ${found}); nothing was imported`, {
+    file: docName,
+    line: 1,
+    expected: 'Retrosheet game log',
+    fields,
+  });
+}
+
 /** Parses one game-log document into games rows, validating every field the engine relies on. */
-function parseGameLog(docName: string, text: string, teams: TeamResolver, source: string): GameRow[] {
+function parseGameLog(docName: string, text: string, teams: TeamResolver, source: string, today: string, origins: Map<string, GameOrigin>): GameRow[] {
+  refuseUnlessGameLog(docName, text.trimStart());
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, { relax_column_count: true, info: true, skip_empty_lines: true }) as unknown as typeof records;
   } catch (err) {
     const e = err as Error & { lines?: number };
-    throw inputError('CSV_MALFORMED', `${docName} line ${e.lines ?? '?'}: not valid CSV (${e.message}); nothing was imported`, { file: docName, line: e.lines ?? null });
+    throw inputError('CSV_MALFORMED', `${docName} line ${e.lines ?? '?'}: not valid CSV (${preview(e.message, CSV_MESSAGE_CHARS)}); nothing was imported`, { file: docName, line: e.lines ?? null });
   }
   const out: GameRow[] = [];
   for (const { record: f, info } of records) {
@@ -78,7 +105,10 @@ function parseGameLog(docName: string, text: string, teams: TeamResolver, source
       }
     }
     const date = row[gameColumnIndex.date] as string;
-    row[gameColumnIndex.game_id] = makeGameId(row[gameColumnIndex.home] as string, date, gameNumber);
+    const gameId = makeGameId(row[gameColumnIndex.home] as string, date, gameNumber);
+    if (date > today) throw futureResultError(docName, line, gameId, date, today);
+    origins.set(gameId, { file: docName, line });
+    row[gameColumnIndex.game_id] = gameId;
     row[gameColumnIndex.season] = Number(date.slice(0, 4));
     row[gameColumnIndex.game_type] = 'regular';
     row[gameColumnIndex.status] = 'final';
@@ -92,16 +122,19 @@ function parseGameLog(docName: string, text: string, teams: TeamResolver, source
 /**
  * Imports Retrosheet game logs (.TXT, .gz, .zip) in one transaction: every file is parsed and validated
  * before anything is written, a bad row anywhere changes nothing, and re-importing updates in place.
+ * A re-import that would change a final score is refused unless `replaceResults` is set (then reported).
  */
-export async function importRetrosheet(ws: Workspace, files: string[]): Promise<ImportResult> {
+export async function importRetrosheet(ws: Workspace, files: string[], options: { replaceResults?: boolean } = {}): Promise<ImportResult> {
   if (!files.length) throw inputError('NO_FILES', 'no Retrosheet files given: pass one or more GLyyyy.TXT[.gz|.zip] paths');
   const startedAt = new Date();
+  const today = latestPlayedDate(startedAt);
   const teams = await TeamResolver.load(ws);
   const rows: GameRow[] = [];
   const seenAt = new Map<string, string>();
+  const origins = new Map<string, GameOrigin>();
   for (const file of files) {
-    for (const doc of readTextDocuments(file)) {
-      const parsed = parseGameLog(doc.name, doc.text, teams, doc.name);
+    for (const doc of await readTextDocuments(file, { expect: RETROSHEET_EXPECTED })) {
+      const parsed = parseGameLog(doc.name, doc.text, teams, doc.name, today, origins);
       for (const r of parsed) {
         const id = r[gameColumnIndex.game_id] as string;
         const prev = seenAt.get(id);
@@ -116,11 +149,11 @@ export async function importRetrosheet(ws: Workspace, files: string[]): Promise<
     r[gameColumnIndex.import_id] = importId;
     return r;
   };
-  const { inserted, updated } = await ws.transaction(async (sql) => {
-    const res = await upsertGames(sql, rows.map(importRow));
-    await logImport(sql, importId, { kind: 'retrosheet', files, startedAt, rowsRead: rows.length, inserted: res.inserted, updated: res.updated, unmatched: 0 });
+  const { inserted, updated, changedResults } = await ws.transaction(async (sql) => {
+    const res = await upsertGames(sql, rows.map(importRow), { replaceResults: options.replaceResults, origin: (id) => origins.get(id) });
+    await logImport(sql, importId, { kind: 'retrosheet', files, startedAt, rowsRead: rows.length, inserted: res.inserted, updated: res.updated, unmatched: 0, details: { changedResults: res.changedResults } });
     return res;
   });
   const seasons = [...new Set(rows.map((r) => r[gameColumnIndex.season] as number))].sort();
-  return { importId, files, rowsRead: rows.length, inserted, updated, seasons };
+  return { importId, files, rowsRead: rows.length, inserted, updated, seasons, changedResults };
 }

@@ -1,13 +1,17 @@
 import { BullpenError } from '../../shared/errors';
+import { preview } from './textPreview';
 
-/** A problem in one field of one line of one file: the message names all four and what was expected. */
+/**
+ * A problem in one field of one line of a file already recognised as the expected format: the message
+ * names all four and what was expected, quoting the value only as a short escaped preview.
+ */
 export function rowError(code: string, file: string, line: number, field: string, value: string, expected: string): BullpenError {
-  const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+  const shown = preview(value);
   return new BullpenError('input', code, `${file} line ${line}, field ${field}: invalid value "${shown}": ${expected}; nothing was imported`, {
     file,
     line,
     field,
-    value,
+    value: shown,
   });
 }
 

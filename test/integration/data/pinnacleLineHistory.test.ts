@@ -96,7 +96,8 @@ const real = needs('real MLB data at ../shared/data', hasSharedData(), 'place th
 
 describe.skipIf(!real)('Pinnacle 2016 line history, both paths', () => {
   it('stages the real 2016 line history to exactly the odds rows and report of the row-by-row path', { timeout: 120_000 }, async () => {
-    await importRetrosheet(ws, [sharedDataPath('retrosheet', 'GL2016.TXT.gz')]);
+    // The mini fixture of beforeEach made up some 2016 scores; the real season replaces them.
+    await importRetrosheet(ws, [sharedDataPath('retrosheet', 'GL2016.TXT.gz')], { replaceResults: true });
     const files = [sharedDataPath('pinnacle', 'mlb2016_games.csv'), sharedDataPath('pinnacle', 'mlb2016_lines.csv.gz')];
     const hash = () => ws.value(`SELECT md5(string_agg(concat_ws('|', game_id, market, epoch_ms(captured_at), home_price, away_price, over_price, under_price, line, is_open, is_close), ';' ORDER BY game_id, market, captured_at, home_price, away_price, over_price, under_price, line, is_open, is_close)) FROM odds`);
     const { importId: _a, ...fast } = await importPinnacle(ws, files);
