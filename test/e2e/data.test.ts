@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hasChromium, screenshot } from './support/browser';
@@ -57,6 +59,23 @@ describe.skipIf(!hasChromium())('Data screen (serve mode, headless Chromium)', (
     await page.waitForSelector('[data-testid="screen-data"][data-loaded="true"]');
     expect(Number(await page.getAttribute('[data-testid="screen-data"]', 'data-games'))).toBe(before);
     expect(await page.$$('[data-testid="import-row"]')).toHaveLength(1);
+  });
+
+  it('refuses a file that would erase a final result until the user allows it, then lists the replacement', async () => {
+    const { page } = wb;
+    await openData(page, wb.openScreen);
+    // TOR@NYA on 2016-04-08 is final in GL2016mini.TXT; this row has no scores.
+    const file = join(mkdtempSync(join(tmpdir(), 'bullpen-e2e-')), 'erase.csv');
+    writeFileSync(file, 'date,game_number,home,away,home_score,away_score\n2016-04-08,0,NYA,TOR,,\n');
+    await importThroughPage(page, 'games', file);
+    await page.waitForSelector('[data-testid="import-error"]');
+    expect(await page.getAttribute('[data-testid="import-error"]', 'data-code')).toBe('RESULT_CHANGED');
+    expect(await page.textContent('[data-testid="import-error-hint"]')).toContain('replace final results');
+    await page.check('[data-testid="import-replace-results"]');
+    await page.click('[data-testid="import-run"]');
+    await page.waitForSelector('[data-testid="import-changed-results"]');
+    expect(await page.textContent('[data-testid="import-changed-results"]')).toContain('NYA201604080');
+    await screenshot(page, 'data-import-replaced-result');
   });
 });
 
