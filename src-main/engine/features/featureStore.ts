@@ -70,7 +70,7 @@ export async function registerFeatures(ws: Workspace, input: { features: Feature
     }
     if (opts.skipLeakageCheck || games < MIN_GAMES_FOR_LEAKAGE_CHECK) {
       // Even unchecked for leakage, a computation must run in the sandbox once: one SELECT that works.
-      await withFeatureSandbox(ws, (sandbox) => computeFeatureTable(sandbox, closure, 'registration_check'));
+      await withFeatureSandbox(ws, closure, (sandbox) => computeFeatureTable(sandbox, closure, 'registration_check'));
       reports.set(f.name, null);
       continue;
     }

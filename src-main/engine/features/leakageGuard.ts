@@ -56,7 +56,7 @@ async function defaultCutoffs(sql: Sql): Promise<string[]> {
  * The scrambling happens on the feature sandbox's copy of the games: the workspace is never written.
  */
 export async function checkLeakage(source: Sql, features: ComputableFeature[], opts: { cutoffs?: string[] } = {}): Promise<LeakageReport> {
-  return withFeatureSandbox(source, async (sandbox) => {
+  return withFeatureSandbox(source, features, async (sandbox) => {
     const sql = sandbox.sql;
     const cutoffs = (opts.cutoffs?.length ? opts.cutoffs : await defaultCutoffs(sql)).slice().sort().reverse();
     await computeFeatureTable(sandbox, features, 'leak_base');

@@ -86,7 +86,7 @@ export async function materializeSet(ws: Workspace, setName: string, opts: { for
   const id = `${setName}@${set.contentHash.slice(0, 12)}:${dh.slice(0, 8)}`;
   opts.onProgress?.(0.05, `computing ${set.features.length} features`);
   // User SQL runs in the sandbox; only its result table, as data, crosses into the workspace.
-  const result = await withFeatureSandbox(ws, async (sandbox) => {
+  const result = await withFeatureSandbox(ws, set.features, async (sandbox) => {
     await computeFeatureTable(sandbox, set.features, 'mat_result');
     const values = await sandbox.exportTable('mat_result');
     opts.onProgress?.(0.7, 'storing values');

@@ -1,15 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { BullpenError, inputError } from '../../../shared/errors';
 import { Sql } from '../../workspace/sql';
 import { sandboxLimits, type SandboxLimits } from './sandboxLimits';
 
-/** Tables a computation may read, copied in; everything else it reads is derived from them inside the sandbox. */
-const COPIED_TABLES = ['games', 'odds', 'teams'] as const;
-/** Point-in-time views recreated from the workspace's own definitions (migrations), over the copies. */
-const COPIED_VIEWS = ['team_games', 'team_form_pre', 'sp_form_pre', 'park_factors_pre', 'market_pre'] as const;
+/** Point-in-time views over games, recreated from the workspace's own definitions (migrations) over the copies. */
+const GAME_VIEWS = ['team_games', 'team_form_pre', 'sp_form_pre', 'park_factors_pre'] as const;
+
+/**
+ * What to copy in for computations that read `dependencies` (source relations, as declared or inferred).
+ * Games and teams always come (the result is one row per game); the odds table (650k rows for one real
+ * season) only when a computation reads it directly, since market_pre, the odds view every built-in
+ * market feature reads, is small and depends on nothing the leakage guard changes: it comes as a table.
+ */
+export interface SandboxContents {
+  odds: boolean;
+}
+
+export function sandboxContentsFor(dependencies: Iterable<string>): SandboxContents {
+  return { odds: [...dependencies].includes('odds') };
+}
 
 const quoteLiteral = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
@@ -50,15 +62,22 @@ export class FeatureSandbox {
   readonly sql: Sql;
 
   /** Copies the readable relations of `source` (a workspace connection, inside its transaction if any) into a new sandbox. */
-  static async fromWorkspace(source: Sql, limits: SandboxLimits = sandboxLimits()): Promise<FeatureSandbox> {
+  static async fromWorkspace(source: Sql, contents: SandboxContents = { odds: true }, limits: SandboxLimits = sandboxLimits()): Promise<FeatureSandbox> {
     const exchangeDir = mkdtempSync(join(tmpdir(), 'bullpen-sandbox-'));
     let instance: DuckDBInstance | undefined;
+    // Each copy travels as a Parquet file through the one folder the sandbox may read.
+    const copies: Record<string, string> = {
+      games: 'SELECT * FROM main.games',
+      teams: 'SELECT * FROM main.teams',
+      ...(contents.odds ? { odds: 'SELECT * FROM main.odds' } : { market_pre: 'SELECT * FROM main.market_pre' }),
+    };
     try {
-      for (const t of COPIED_TABLES) {
-        await source.run(`COPY (SELECT * FROM main.${t}) TO ${quoteLiteral(join(exchangeDir, `${t}.parquet`))} (FORMAT parquet)`);
+      for (const [name, select] of Object.entries(copies)) {
+        await source.run(`COPY (${select}) TO ${quoteLiteral(join(exchangeDir, `${name}.parquet`))} (FORMAT parquet)`);
       }
+      const viewNames = contents.odds ? [...GAME_VIEWS, 'market_pre'] : [...GAME_VIEWS];
       const views = await source.all<{ name: string; sql: string }>(
-        `SELECT view_name AS name, sql FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal AND view_name IN (${COPIED_VIEWS.map(quoteLiteral).join(', ')})`,
+        `SELECT view_name AS name, sql FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal AND view_name IN (${viewNames.map(quoteLiteral).join(', ')})`,
       );
       instance = await DuckDBInstance.create(':memory:', {
         autoinstall_known_extensions: 'false',
@@ -76,12 +95,12 @@ export class FeatureSandbox {
       await connection.run(`SET enable_external_access = false`);
       await connection.run(`SET lock_configuration = true`);
       const sandbox = new FeatureSandbox(instance, connection, exchangeDir, limits);
-      for (const t of COPIED_TABLES) {
-        const file = join(exchangeDir, `${t}.parquet`);
-        await sandbox.sql.run(`CREATE TABLE main.${t} AS SELECT * FROM read_parquet(${quoteLiteral(file)})`);
+      for (const name of Object.keys(copies)) {
+        const file = join(exchangeDir, `${name}.parquet`);
+        await sandbox.sql.run(`CREATE TABLE main.${name} AS SELECT * FROM read_parquet(${quoteLiteral(file)})`);
         rmSync(file);
       }
-      for (const name of COPIED_VIEWS) {
+      for (const name of viewNames) {
         const view = views.find((v) => v.name === name);
         if (!view) throw new BullpenError('internal', 'SANDBOX_VIEW_MISSING', `the workspace has no view ${name} to recreate in the feature sandbox`, { view: name });
         await sandbox.sql.run(view.sql);
@@ -116,7 +135,7 @@ export class FeatureSandbox {
     });
   }
 
-  /** Refuses anything but exactly one SELECT (CTEs and FROM-first included), decided by DuckDB's parser and binder. */
+  /** Refuses anything but exactly one SELECT (CTEs and FROM-first included), decided by DuckDB's own parser. */
   private async assertSingleSelect(label: string, computation: string): Promise<void> {
     let statements;
     try {
@@ -127,14 +146,11 @@ export class FeatureSandbox {
     if (statements.count !== 1) {
       throw inputError('FEATURE_SQL_NOT_ONE_STATEMENT', `${label}: the computation holds ${statements.count} statements; it must be exactly one SELECT returning game_id and value`, { label, statements: statements.count });
     }
-    let type: StatementType;
-    try {
-      type = (await statements.prepare(0)).statementType;
-    } catch (err) {
-      throw new BullpenError('input', 'FEATURE_COMPUTATION_FAILED', `${label}: its computation failed: ${shortMessage(err)}`, { label });
-    }
-    if (type !== StatementType.SELECT) {
-      throw inputError('FEATURE_SQL_NOT_SELECT', `${label}: the computation must be a SELECT (it is a ${StatementType[type] ?? type} statement)`, { label, statementType: StatementType[type] ?? String(type) });
+    // DuckDB's serializer accepts only SELECT nodes; it parses without binding, so no second planning of the query.
+    const serialized = await this.sql.value<string>(`SELECT json_serialize_sql(?::VARCHAR)`, [computation]);
+    const parsed = JSON.parse(serialized ?? '{}') as { error?: boolean; error_message?: string; statements?: { node?: { type?: string } }[] };
+    if (parsed.error || parsed.statements?.[0]?.node?.type !== 'SELECT_NODE') {
+      throw inputError('FEATURE_SQL_NOT_SELECT', `${label}: the computation must be a SELECT returning game_id and value${parsed.error_message && !/Only SELECT/.test(parsed.error_message) ? ` (${parsed.error_message.slice(0, 200)})` : ''}`, { label });
     }
   }
 
@@ -171,9 +187,9 @@ export class FeatureSandbox {
   }
 }
 
-/** Opens a sandbox over the workspace, runs fn, and always discards the sandbox. */
-export async function withFeatureSandbox<T>(source: Sql, fn: (sandbox: FeatureSandbox) => Promise<T>, limits?: SandboxLimits): Promise<T> {
-  const sandbox = await FeatureSandbox.fromWorkspace(source, limits);
+/** Opens a sandbox over the workspace holding what `features` read, runs fn, and always discards the sandbox. */
+export async function withFeatureSandbox<T>(source: Sql, features: readonly { dependencies: readonly string[] }[], fn: (sandbox: FeatureSandbox) => Promise<T>): Promise<T> {
+  const sandbox = await FeatureSandbox.fromWorkspace(source, sandboxContentsFor(features.flatMap((f) => f.dependencies)));
   try {
     return await fn(sandbox);
   } finally {
