@@ -8,9 +8,9 @@ import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type BacktestGames, runBacktest } from '../src-workers/backtest';
-import { dayToIso, isoToDay } from '../src-workers/cv';
-import { createRng } from '../src-workers/stats';
+import { type BacktestGames, runBacktest } from '../src-workers/compute/backtest';
+import { dayToIso, isoToDay } from '../src-workers/compute/cv';
+import { createRng } from '../src-workers/compute/stats';
 
 const GAMES = 100_000;
 const GAMES_PER_DAY = 15;

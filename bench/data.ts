@@ -22,7 +22,7 @@ import { importRetrosheet } from '../src-main/engine/data/retrosheetImporter';
 import { importPinnacle } from '../src-main/engine/data/pinnacleImporter';
 import { buildDemo, DEFAULT_DEMO } from '../src-main/engine/demo/buildDemo';
 import { materializeSet } from '../src-main/engine/features/materialize';
-import { loadFeatureMatrix } from '../src-main/engine/features/featureMatrix';
+import { loadFeatureMatrix } from '../src-main/engine/modeling/featureMatrix';
 import { exportFeatureSet } from '../src-main/engine/features/featureStore';
 import { hasSharedData, sharedDataPath } from '../test/support/sharedData';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Dataset } from '@bullpen/lightgbm';
-import { modelMetrics, type ModelMetrics, reliabilityCurve, type ReliabilityBin } from '../metrics';
+import { modelMetrics, type ModelMetrics, reliabilityCurve, type ReliabilityBin } from '../compute/metrics';
 import type { TaskResult } from '../protocol';
 import { boost, boostingSchema, pickRows, pickValues, transferables } from './trainCore';
 import type { TaskContext } from './taskContext';

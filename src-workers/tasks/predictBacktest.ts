@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { compareStrategies, strategySchema, type Breakdowns, type BacktestMetrics, type Strategy } from '../backtest';
-import type { PboResult } from '../stats/backtestOverfitting';
-import type { DeflatedSharpeResult } from '../stats/deflatedSharpe';
+import { compareStrategies, strategySchema, type Breakdowns, type BacktestMetrics, type Strategy } from '../compute/backtest';
+import type { PboResult } from '../compute/stats/backtestOverfitting';
+import type { DeflatedSharpeResult } from '../compute/stats/deflatedSharpe';
 import type { TaskResult } from '../protocol';
 import { predictPayloadSchema, predictProbabilities } from './predict';
 import type { TaskContext } from './taskContext';

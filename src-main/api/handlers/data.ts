@@ -7,7 +7,7 @@ import { importGames } from '../../engine/data/gamesImporter';
 import { dataStatus } from '../../engine/data/dataStatus';
 import { exportTable } from '../../engine/data/exportTable';
 import { buildDemo, DEFAULT_DEMO, DEMO_META_KEY } from '../../engine/demo/buildDemo';
-import { parseSeasons } from '../../engine/features/featureMatrix';
+import { parseSeasons } from '../../engine/modeling/featureMatrix';
 import { AUTO_DEMO_ENV, decideFirstStart, FIRST_START_META_KEY } from '../../engine/demo/firstStart';
 import { appendUploadChunk, discardUpload } from '../../engine/data/uploadStore';
 import type { Engine } from '../../engine/engine';

@@ -4,7 +4,7 @@ import { catalog, lineage, searchCatalog } from '../../engine/features/catalog';
 import { checkSetLeakage, exportFeatureSet, readRegistrationFile, registerFeatures } from '../../engine/features/featureStore';
 import { allMaterializations, latestMaterialization, materializeSet } from '../../engine/features/materialize';
 import { loadQuality } from '../../engine/features/quality';
-import { allDefinitions, ensureBuiltins, resolveSet, rollbackFeature } from '../../engine/features/registry';
+import { allDefinitions, ensureBuiltins, resolveSet, rollbackFeature } from '../../engine/features/definitionStore';
 import { notFoundError } from '../../shared/errors';
 import type { Engine } from '../../engine/engine';
 

@@ -1,8 +1,8 @@
-import { backtestModel, precheckBacktest } from '../../engine/backtest/backtestModel';
-import { precheckCv, runCv } from '../../engine/cv/runCv';
-import { listModels } from '../../engine/runs/modelStore';
-import { RunStore } from '../../engine/runs/runStore';
-import type { RunDetail } from '../../engine/runs/runTypes';
+import { backtestModel, precheckBacktest } from '../../engine/evaluation/backtest/backtestModel';
+import { precheckCv, runCv } from '../../engine/evaluation/cv/runCv';
+import { listModels } from '../../engine/tracking/modelStore';
+import { RunStore } from '../../engine/tracking/runStore';
+import type { RunDetail } from '../../engine/tracking/runTypes';
 import { precheckPredict, predictModel } from '../../engine/training/predictModel';
 import { precheckTrain, trainModel } from '../../engine/training/trainModel';
 import type { mlOps } from '../contract/ops/ml';

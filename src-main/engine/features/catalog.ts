@@ -1,7 +1,7 @@
 import type { Sql } from '../workspace/sql';
 import { sourceInputs, type FeatureDefinition } from './definitionSchema';
 import { allMaterializations, dataHash } from './materialize';
-import { allDefinitions, currentVersions, getDefinition } from './registry';
+import { allDefinitions, currentVersions, getDefinition } from './definitionStore';
 import { loadQuality, DEGRADED_MISSING_RATE, type FeatureQuality } from './quality';
 
 export type Freshness = 'fresh' | 'stale' | 'outdated' | 'never';

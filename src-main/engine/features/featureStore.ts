@@ -7,9 +7,9 @@ import { computeFeatureTable, quoteIdent } from './computeFeatures';
 import { withFeatureSandbox } from './sandbox/featureSandbox';
 import { featureDefinitionInputSchema, inferDependencies, registrationFileSchema, type FeatureDefinitionParsed, type FeatureSetInput } from './definitionSchema';
 import { checkLeakage, type LeakageReport } from './leakageGuard';
-import { closingMarketsSql, targetSql } from './featureMatrix';
+import { closingMarketsSql, targetSql } from '../modeling/featureMatrix';
 import { materializeSet } from './materialize';
-import { ensureBuiltins, getDefinition, resolveSet, writeDefinition, writeSet, allDefinitions, currentVersions } from './registry';
+import { ensureBuiltins, getDefinition, resolveSet, writeDefinition, writeSet, allDefinitions, currentVersions } from './definitionStore';
 
 /** With fewer completed games there is no earlier game to protect, so the check cannot say anything. */
 const MIN_GAMES_FOR_LEAKAGE_CHECK = 2;

@@ -3,7 +3,7 @@ import type { Workspace } from '../workspace/workspace';
 import type { Sql } from '../workspace/sql';
 import { computeFeatureTable, quoteIdent } from './computeFeatures';
 import { withFeatureSandbox } from './sandbox/featureSandbox';
-import { ensureBuiltins, resolveSet, sha256 } from './registry';
+import { ensureBuiltins, resolveSet, sha256 } from './definitionStore';
 import { loadQuality, measureQuality, saveQuality, type FeatureQuality } from './quality';
 
 export interface Materialization {

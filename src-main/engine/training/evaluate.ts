@@ -1,4 +1,4 @@
-import { marketComparison, modelMetrics, reliabilityCurve, type MarketComparison, type ModelMetrics, type ReliabilityBin } from '../../../src-workers/metrics';
+import { marketComparison, modelMetrics, reliabilityCurve, type MarketComparison, type ModelMetrics, type ReliabilityBin } from '../../../src-workers/compute/metrics';
 
 export interface Evaluation {
   metrics: ModelMetrics;

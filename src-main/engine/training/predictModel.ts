@@ -1,13 +1,13 @@
 import type { PredictPayload } from '../../../src-workers/tasks/predict';
 import { BullpenError, inputError } from '../../shared/errors';
-import { parseSeasons } from '../features/featureMatrix';
+import { parseSeasons } from '../modeling/featureMatrix';
 import type { JobContext } from '../jobs/jobContext';
-import { getModel, modelText } from '../runs/modelStore';
+import { getModel, modelText } from '../tracking/modelStore';
 import type { EngineDeps } from './trainModel';
-import { servingMatrix } from './servingMatrix';
+import { servingMatrix } from '../modeling/servingMatrix';
 import { evaluate } from './evaluate';
-import { marketPrices, takeRows } from './matrixRows';
-import { assertSeasonsHaveGames } from './jobPrechecks';
+import { marketPrices, takeRows } from '../modeling/matrixRows';
+import { assertSeasonsHaveGames } from '../modeling/jobPrechecks';
 import { assertAbsolute, checkPredictionInput, readPredictionInput, writePredictions } from './predictionFiles';
 
 export interface PredictInput {

@@ -1,19 +1,19 @@
 import type { TrainPayload, TrainTaskResult } from '../../../src-workers/tasks/train';
 import { BullpenError, inputError } from '../../shared/errors';
 import { MODEL_NAME_MAX_LENGTH, MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../../shared/modelName';
-import { loadFeatureMatrix, parseSeasons, type Target } from '../features/featureMatrix';
+import { loadFeatureMatrix, parseSeasons, type Target } from '../modeling/featureMatrix';
 import type { JobContext } from '../jobs/jobContext';
-import { findModel } from '../runs/modelStore';
-import { RunStore } from '../runs/runStore';
-import { trackRun } from '../runs/trackRun';
-import type { MetricPoint } from '../runs/runTypes';
+import { findModel } from '../tracking/modelStore';
+import { RunStore } from '../tracking/runStore';
+import { trackRun } from '../tracking/trackRun';
+import type { MetricPoint } from '../tracking/runTypes';
 import type { WorkerPool } from '../workers/workerPool';
 import type { Workspace } from '../workspace/workspace';
-import { assertFeatureSet, assertLightgbmParams, assertSeasonsHaveGames } from './jobPrechecks';
-import { DEFAULT_EARLY_STOPPING_ROUNDS, DEFAULT_NUM_BOOST_ROUND, DEFAULT_ROUNDS_WITHOUT_VALIDATION, DEFAULT_SEED, resolveParams } from './defaultParams';
+import { assertFeatureSet, assertLightgbmParams, assertSeasonsHaveGames } from '../modeling/jobPrechecks';
+import { DEFAULT_EARLY_STOPPING_ROUNDS, DEFAULT_NUM_BOOST_ROUND, DEFAULT_ROUNDS_WITHOUT_VALIDATION, DEFAULT_SEED, resolveParams } from '../modeling/defaultParams';
 import { evaluate, evaluationMetrics } from './evaluate';
 import { importanceArtifact } from './importance';
-import { marketPrices, matrixHash, rowsOfSeasons, takeRows, takeValues } from './matrixRows';
+import { marketPrices, matrixHash, rowsOfSeasons, takeRows, takeValues } from '../modeling/matrixRows';
 
 export interface TrainInput {
   target: Target;

@@ -5,7 +5,7 @@ import { importRetrosheet } from '../../../src-main/engine/data/retrosheetImport
 import { importPinnacle } from '../../../src-main/engine/data/pinnacleImporter';
 import { materializeSet } from '../../../src-main/engine/features/materialize';
 import { checkSetLeakage } from '../../../src-main/engine/features/featureStore';
-import { loadFeatureMatrix } from '../../../src-main/engine/features/featureMatrix';
+import { loadFeatureMatrix } from '../../../src-main/engine/modeling/featureMatrix';
 import { needs } from '../../support/requirements';
 import { hasSharedData, sharedDataPath } from '../../support/sharedData';
 import { tempWorkspace } from './workspaceFixture';

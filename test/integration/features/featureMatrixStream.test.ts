@@ -3,7 +3,7 @@ import type { Workspace } from '../../../src-main/engine/workspace/workspace';
 import { buildDemo } from '../../../src-main/engine/demo/buildDemo';
 import { materializeSet } from '../../../src-main/engine/features/materialize';
 import { quoteIdent } from '../../../src-main/engine/features/computeFeatures';
-import { closingMarketsSql, loadFeatureMatrix, parseSeasons, targetSql, type FeatureMatrix, type FeatureMatrixOptions } from '../../../src-main/engine/features/featureMatrix';
+import { closingMarketsSql, loadFeatureMatrix, parseSeasons, targetSql, type FeatureMatrix, type FeatureMatrixOptions } from '../../../src-main/engine/modeling/featureMatrix';
 import { tempWorkspace } from '../data/workspaceFixture';
 
 let ws: Workspace;

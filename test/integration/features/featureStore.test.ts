@@ -6,10 +6,10 @@ import { importRetrosheet } from '../../../src-main/engine/data/retrosheetImport
 import { importGenericOdds } from '../../../src-main/engine/data/genericOddsImporter';
 import { importGames } from '../../../src-main/engine/data/gamesImporter';
 import { materializeSet } from '../../../src-main/engine/features/materialize';
-import { loadFeatureMatrix } from '../../../src-main/engine/features/featureMatrix';
+import { loadFeatureMatrix } from '../../../src-main/engine/modeling/featureMatrix';
 import { checkSetLeakage, exportFeatureSet, readRegistrationFile, registerFeatures } from '../../../src-main/engine/features/featureStore';
 import { catalog, lineage, recordFeatureUsage, searchCatalog } from '../../../src-main/engine/features/catalog';
-import { getDefinition, rollbackFeature } from '../../../src-main/engine/features/registry';
+import { getDefinition, rollbackFeature } from '../../../src-main/engine/features/definitionStore';
 import { BullpenError } from '../../../src-main/shared/errors';
 import { fingerprint, fixture, tempWorkspace } from '../data/workspaceFixture';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram, type Invocation } from '../../../src-main/cli/buildProgram';
 import type { Engine } from '../../../src-main/engine/engine';
-import { loadFeatureMatrix } from '../../../src-main/engine/features/featureMatrix';
+import { loadFeatureMatrix } from '../../../src-main/engine/modeling/featureMatrix';
 import { FAST, call, openMlEngine, runJob } from './mlWorkspace';
 
 const readCsv = (file: string): Record<string, string>[] => {

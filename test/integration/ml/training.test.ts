@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src-main/engine/engine';
-import { RunStore } from '../../../src-main/engine/runs/runStore';
+import { RunStore } from '../../../src-main/engine/tracking/runStore';
 import { FAST, call, openMlEngine, runJob } from './mlWorkspace';
 
 interface TrainResult {

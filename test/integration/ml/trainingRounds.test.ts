@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src-main/engine/engine';
-import { DEFAULT_ROUNDS_WITHOUT_VALIDATION } from '../../../src-main/engine/training/defaultParams';
+import { DEFAULT_ROUNDS_WITHOUT_VALIDATION } from '../../../src-main/engine/modeling/defaultParams';
 import { openMlEngine, runJob } from './mlWorkspace';
 
 describe('boosting rounds without a validation window', () => {

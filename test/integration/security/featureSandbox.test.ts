@@ -7,7 +7,7 @@ import { importRetrosheet } from '../../../src-main/engine/data/retrosheetImport
 import { importGenericOdds } from '../../../src-main/engine/data/genericOddsImporter';
 import { checkSetLeakage, registerFeatures } from '../../../src-main/engine/features/featureStore';
 import { materializeSet } from '../../../src-main/engine/features/materialize';
-import { ensureBuiltins, writeDefinition, writeSet } from '../../../src-main/engine/features/registry';
+import { ensureBuiltins, writeDefinition, writeSet } from '../../../src-main/engine/features/definitionStore';
 import { FeatureSandbox } from '../../../src-main/engine/features/sandbox/featureSandbox';
 import { BullpenError } from '../../../src-main/shared/errors';
 import { fingerprint, fixture, tempWorkspace } from '../data/workspaceFixture';

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { EngineProcess } from '../../../src-main/api/host/engineProcess';
 import { serverFilePath } from '../../../src-main/api/http/serverFile';
 import { startServer, type RunningServer } from '../../../src-main/api/http/server';
-import { RunStore } from '../../../src-main/engine/runs/runStore';
+import { RunStore } from '../../../src-main/engine/tracking/runStore';
 import { Workspace } from '../../../src-main/engine/workspace/workspace';
 import { BullpenError } from '../../../src-main/shared/errors';
 import { tempWorkspace } from '../../support/waitForEvent';

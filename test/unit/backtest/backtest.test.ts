@@ -11,7 +11,7 @@ import {
   longestLosingStreak,
   oddsBucket,
   runBacktest,
-} from '../../../src-workers/backtest';
+} from '../../../src-workers/compute/backtest';
 
 const NaN_ = Number.NaN;
 

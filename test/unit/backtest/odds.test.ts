@@ -9,7 +9,7 @@ import {
   impliedFromDecimal,
   probabilityToAmerican,
   removeVigProportional,
-} from '../../../src-workers/backtest';
+} from '../../../src-workers/compute/backtest';
 
 describe('odds arithmetic on hand-computed fixtures', () => {
   it('converts American to decimal', () => {

@@ -1,4 +1,4 @@
-import { isoToDay } from '../../../src-workers/cv';
+import { isoToDay } from '../../../src-workers/compute/cv';
 
 /** A small MLB-like calendar: each season from early April to early October, one game day every `every` days. */
 export function seasonCalendar(firstSeason: number, lastSeason: number, every = 1, gamesPerDay = 2): { dates: string[]; seasons: number[] } {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BullpenError } from '../../../src-main/shared/errors';
-import { type Fold, isoToDay, seasonForwardSplits, walkForwardSplits, withinSeasonSplits } from '../../../src-workers/cv';
+import { type Fold, isoToDay, seasonForwardSplits, walkForwardSplits, withinSeasonSplits } from '../../../src-workers/compute/cv';
 
 interface Rows {
   days: number[];

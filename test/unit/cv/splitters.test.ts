@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BullpenError } from '../../../src-main/shared/errors';
-import { dayToIso, isoToDay, monthOfDay, yearOfDay, seasonForwardSplits, splitFolds, walkForwardSplits, withinSeasonSplits } from '../../../src-workers/cv';
+import { dayToIso, isoToDay, monthOfDay, yearOfDay, seasonForwardSplits, splitFolds, walkForwardSplits, withinSeasonSplits } from '../../../src-workers/compute/cv';
 import { seasonCalendar } from './cvFixtures';
 
 function expectInputError(fn: () => unknown, code: string): BullpenError {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { orderByDependencies } from '../../../src-main/engine/features/computeFeatures';
 import { inferDependencies } from '../../../src-main/engine/features/definitionSchema';
 import { builtinFeatures } from '../../../src-main/engine/features/builtinFeatures';
-import { parseSeasons } from '../../../src-main/engine/features/featureMatrix';
+import { parseSeasons } from '../../../src-main/engine/modeling/featureMatrix';
 
 const f = (name: string, deps: string[]) => ({ name, version: 1, computation: 'SELECT 1', dependencies: deps });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { streamMatrixRows } from '../../../src-main/engine/features/streamMatrixRows';
+import { streamMatrixRows } from '../../../src-main/engine/modeling/streamMatrixRows';
 import { BullpenError } from '../../../src-main/shared/errors';
 
 let instance: DuckDBInstance;

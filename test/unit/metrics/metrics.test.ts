@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BullpenError } from '../../../src-main/shared/errors';
-import { accuracy, auc, brier, ece, logLoss, marketComparison, modelMetrics, reliabilityCurve } from '../../../src-workers/metrics';
+import { accuracy, auc, brier, ece, logLoss, marketComparison, modelMetrics, reliabilityCurve } from '../../../src-workers/compute/metrics';
 
 describe('classification metrics on hand-computed fixtures', () => {
   it('log loss is the mean negative log-likelihood', () => {

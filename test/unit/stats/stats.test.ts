@@ -15,7 +15,7 @@ import {
   quantileSorted,
   sharpeRatio,
   sortinoRatio,
-} from '../../../src-workers/stats';
+} from '../../../src-workers/compute/stats';
 
 /** Standard normal draws from the seeded generator (Box–Muller), for synthetic return series. */
 function normals(seed: number, n: number, mean = 0, sd = 1): Float64Array {

@@ -1,7 +1,7 @@
 import { inputError } from '../../shared/errors';
 import type { Workspace } from '../workspace/workspace';
-import { quoteIdent } from './computeFeatures';
-import { materializeSet } from './materialize';
+import { quoteIdent } from '../features/computeFeatures';
+import { materializeSet } from '../features/materialize';
 import { streamMatrixRows } from './streamMatrixRows';
 
 export type Target = 'home_win' | 'over' | 'home_runline';

@@ -1,7 +1,7 @@
 import type { CheckParamsPayload } from '../../../src-workers/tasks/checkParams';
 import { inputError } from '../../shared/errors';
-import { parseSeasons } from '../features/featureMatrix';
-import { ensureBuiltins, resolveSet } from '../features/registry';
+import { parseSeasons } from './featureMatrix';
+import { ensureBuiltins, resolveSet } from '../features/definitionStore';
 import type { WorkerPool } from '../workers/workerPool';
 import type { Workspace } from '../workspace/workspace';
 import { resolveParams } from './defaultParams';

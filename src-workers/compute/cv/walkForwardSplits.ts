@@ -1,4 +1,4 @@
-import { inputError } from '../../src-main/shared/errors';
+import { inputError } from '../../../src-main/shared/errors';
 import { dayToIso } from './dayNumbers';
 import { type Fold, type SplitInput, guardTrainRows, makeFold, prepareRows, rowsInWindow } from './foldBuilder';
 import { type WindowSplitOptions, parseOptions, windowSplitOptionsSchema } from './splitOptions';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inputError, validationError } from '../../src-main/shared/errors';
+import { inputError, validationError } from '../../../src-main/shared/errors';
 
 /** 16 partitions give C(16, 8) = 12,870 splits, the setting of Bailey, Borwein, López de Prado and Zhu (2017). */
 export const pboOptionsSchema = z.object({

@@ -1,4 +1,4 @@
-import type { Fold } from '../../../src-workers/cv';
+import type { Fold } from '../../../../src-workers/compute/cv';
 
 /**
  * Deals folds to `groups` workers so their training work is balanced: largest training set first, each

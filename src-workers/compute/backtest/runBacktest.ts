@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inputError, validationError } from '../../src-main/shared/errors';
+import { inputError, validationError } from '../../../src-main/shared/errors';
 import { civilFromDays, toDayNumbers } from '../cv/dayNumbers';
 import { bootstrapOptionsSchema, bootstrapRoi } from '../stats/bootstrap';
 import { sharpeRatio, sortinoRatio } from '../stats/moments';

@@ -1,4 +1,4 @@
-import { inputError } from '../../src-main/shared/errors';
+import { inputError } from '../../../src-main/shared/errors';
 import { moments } from './moments';
 import { normalCdf, normalQuantile } from './normal';
 

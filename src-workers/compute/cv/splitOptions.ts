@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validationError } from '../../src-main/shared/errors';
+import { validationError } from '../../../src-main/shared/errors';
 
 /** Defaults from the original requirements: 5 splits, 90-day train, 30-day test, 1-day gap, 1-day embargo. */
 export const CV_DEFAULTS = { nSplits: 5, trainDays: 90, testDays: 30, gapDays: 1, embargoDays: 1 } as const;

@@ -1,4 +1,4 @@
-import { inputError } from '../../src-main/shared/errors';
+import { inputError } from '../../../src-main/shared/errors';
 import { checkBinary } from './classification';
 
 /** Ten equal-width bins: the usual reliability diagram and ECE setting. */

@@ -1,4 +1,4 @@
-import { inputError } from '../../src-main/shared/errors';
+import { inputError } from '../../../src-main/shared/errors';
 import { type DayWindow, type Fold, type PreparedRows, type SplitInput, guardTrainRows, makeFold, prepareRows, rowsInWindow } from './foldBuilder';
 import { type SeasonForwardOptions, type WindowSplitOptions, parseOptions, seasonForwardOptionsSchema, windowSplitOptionsSchema } from './splitOptions';
 

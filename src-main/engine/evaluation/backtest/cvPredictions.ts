@@ -1,7 +1,7 @@
-import { BullpenError, inputError } from '../../shared/errors';
-import type { Target } from '../features/featureMatrix';
-import { RunStore } from '../runs/runStore';
-import type { Workspace } from '../workspace/workspace';
+import { BullpenError, inputError } from '../../../shared/errors';
+import type { Target } from '../../modeling/featureMatrix';
+import { RunStore } from '../../tracking/runStore';
+import type { Workspace } from '../../workspace/workspace';
 
 /** The out-of-fold predictions of a completed CV run: one probability per game that was in a test fold. */
 export interface CvPredictions {

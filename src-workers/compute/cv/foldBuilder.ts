@@ -1,4 +1,4 @@
-import { inputError } from '../../src-main/shared/errors';
+import { inputError } from '../../../src-main/shared/errors';
 import { dayToIso, toDayNumbers, yearOfDay } from './dayNumbers';
 
 /** Rows to split: one game (sample) per row. */

@@ -1,4 +1,4 @@
-import { inputError } from '../../src-main/shared/errors';
+import { inputError } from '../../../src-main/shared/errors';
 
 /** Day numbers are whole days since 1970-01-01 (UTC). */
 

@@ -1,18 +1,18 @@
-import { splitFolds, type CvScheme, type Fold } from '../../../src-workers/cv';
-import type { CvFoldPayload, CvFoldResult } from '../../../src-workers/tasks/cvFold';
-import { BullpenError, inputError } from '../../shared/errors';
-import { loadFeatureMatrix, parseSeasons, type FeatureMatrix, type Target } from '../features/featureMatrix';
-import type { JobContext } from '../jobs/jobContext';
-import { getModel } from '../runs/modelStore';
-import { RunStore } from '../runs/runStore';
-import { trackRun } from '../runs/trackRun';
-import type { MetricPoint, RunResults } from '../runs/runTypes';
-import { DEFAULT_EARLY_STOPPING_ROUNDS, DEFAULT_NUM_BOOST_ROUND, DEFAULT_SEED, resolveParams, type LgbParams } from '../training/defaultParams';
-import { evaluate, evaluationMetrics } from '../training/evaluate';
-import { importanceArtifact } from '../training/importance';
-import { marketPrices, matrixHash, takeValues } from '../training/matrixRows';
-import type { EngineDeps } from '../training/trainModel';
-import { assertFeatureSet, assertLightgbmParams, assertSeasonsHaveGames } from '../training/jobPrechecks';
+import { splitFolds, type CvScheme, type Fold } from '../../../../src-workers/compute/cv';
+import type { CvFoldPayload, CvFoldResult } from '../../../../src-workers/tasks/cvFold';
+import { BullpenError, inputError } from '../../../shared/errors';
+import { loadFeatureMatrix, parseSeasons, type FeatureMatrix, type Target } from '../../modeling/featureMatrix';
+import type { JobContext } from '../../jobs/jobContext';
+import { getModel } from '../../tracking/modelStore';
+import { RunStore } from '../../tracking/runStore';
+import { trackRun } from '../../tracking/trackRun';
+import type { MetricPoint, RunResults } from '../../tracking/runTypes';
+import { DEFAULT_EARLY_STOPPING_ROUNDS, DEFAULT_NUM_BOOST_ROUND, DEFAULT_SEED, resolveParams, type LgbParams } from '../../modeling/defaultParams';
+import { evaluate, evaluationMetrics } from '../../training/evaluate';
+import { importanceArtifact } from '../../training/importance';
+import { marketPrices, matrixHash, takeValues } from '../../modeling/matrixRows';
+import type { EngineDeps } from '../../training/trainModel';
+import { assertFeatureSet, assertLightgbmParams, assertSeasonsHaveGames } from '../../modeling/jobPrechecks';
 import { foldGroups } from './foldGroups';
 
 export interface CvInput {

@@ -1,4 +1,4 @@
-import { inputError } from '../../src-main/shared/errors';
+import { inputError } from '../../../src-main/shared/errors';
 
 /**
  * Odds arithmetic. Decimal odds are the internal form (the total returned per unit staked, stake included).

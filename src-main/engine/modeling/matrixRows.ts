@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RUNLINE_SPREAD, type FeatureMatrix } from '../features/featureMatrix';
+import { RUNLINE_SPREAD, type FeatureMatrix } from './featureMatrix';
 
 /** Row indices (ascending, so in date order) of the matrix whose season is in `seasons`. */
 export function rowsOfSeasons(m: FeatureMatrix, seasons: readonly number[]): Int32Array {

@@ -1,4 +1,4 @@
-import { inputError } from '../../src-main/shared/errors';
+import { inputError } from '../../../src-main/shared/errors';
 
 /** Probabilities are clipped this far from 0 and 1 so one confident miss gives a large but finite log loss (LightGBM and scikit-learn clip alike). */
 export const LOG_LOSS_EPSILON = 1e-15;

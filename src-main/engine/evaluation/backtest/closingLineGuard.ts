@@ -1,5 +1,5 @@
-import { inputError } from '../../shared/errors';
-import type { Sql } from '../workspace/sql';
+import { inputError } from '../../../shared/errors';
+import type { Sql } from '../../workspace/sql';
 
 /**
  * Features tagged with this are known only when the market closes (the closing line itself, the
