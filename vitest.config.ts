@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 
 export default defineConfig({
   resolve: {
-    alias: { '@bullpen/lightgbm': resolve(__dirname, 'native/lightgbm/src/index.ts') },
+    // The bare name only (as tsconfig's paths): subpaths such as @bullpen/lightgbm/dist/native resolve to the built package.
+    alias: [{ find: /^@bullpen\/lightgbm$/, replacement: resolve(__dirname, 'native/lightgbm/src/index.ts') }],
   },
   test: {
     include: ['test/**/*.test.ts'],

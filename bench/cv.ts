@@ -47,7 +47,7 @@ async function ours(pool: WorkerPool, m: FeatureMatrix, folds: Fold[]): Promise<
   const outs = await Promise.all(
     groups.map((g) => {
       const { payload, transfer } = payloadFor(m, g, 'subset', pool.threadsPerTask);
-      return pool.run<{ folds: CvFoldResult[] }>('cvFold', payload, { transferList: transfer });
+      return pool.run('cvFold', payload, { transferList: transfer });
     }),
   );
   return outs.flatMap((o) => o.folds).sort((a, b) => a.index - b.index);
@@ -55,7 +55,7 @@ async function ours(pool: WorkerPool, m: FeatureMatrix, folds: Fold[]): Promise<
 
 async function naive(pool: WorkerPool, m: FeatureMatrix, folds: Fold[]): Promise<CvFoldResult[]> {
   const { payload, transfer } = payloadFor(m, folds, 'rebuild', pool.threadsPerTask);
-  return (await pool.run<{ folds: CvFoldResult[] }>('cvFold', payload, { transferList: transfer })).folds;
+  return (await pool.run('cvFold', payload, { transferList: transfer })).folds;
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {

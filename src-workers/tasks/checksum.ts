@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TaskResult } from '../protocol';
-import type { TaskContext } from './taskContext';
+import { defineTask } from './defineTask';
 
 /** FNV-1a 32-bit constants. */
 const FNV_OFFSET = 0x811c9dc5;
@@ -26,8 +26,7 @@ export interface ChecksumResult {
  * The demo compute task: hashes a transferred Float64Array chunk by chunk, reporting progress and
  * checking for cancellation between chunks, the way training reports between boosting iterations.
  */
-export function checksum(payload: unknown, ctx: TaskContext): TaskResult<ChecksumResult> {
-  const { values, chunks, pauseMs } = checksumPayloadSchema.parse(payload);
+export const checksum = defineTask(checksumPayloadSchema, ({ values, chunks, pauseMs }, ctx): TaskResult<ChecksumResult> => {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const chunkSums = new Float64Array(chunks);
   const per = Math.ceil(values.length / chunks);
@@ -47,4 +46,4 @@ export function checksum(payload: unknown, ctx: TaskContext): TaskResult<Checksu
   }
   ctx.throwIfCancelled();
   return { value: { checksum: hash >>> 0, sum, chunkSums }, transfer: [chunkSums.buffer] };
-}
+});

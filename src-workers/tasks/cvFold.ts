@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { Dataset } from '@bullpen/lightgbm';
-import { modelMetrics, type ModelMetrics, reliabilityCurve, type ReliabilityBin } from '../compute/metrics';
+import { boostingSchema, fitFolds, foldFitOptionsSchema, type CvFoldResult } from '../compute/boosting';
 import type { TaskResult } from '../protocol';
-import { boost, boostingSchema, pickRows, pickValues, transferables } from './trainCore';
-import type { TaskContext } from './taskContext';
+import { defineTask } from './defineTask';
+import { transferables } from './transferables';
+
+export type { CvFoldResult };
 
 export const cvFoldPayloadSchema = boostingSchema.extend({
   /** The whole CV matrix, row-major, in date order; folds index into it. */
@@ -13,88 +14,16 @@ export const cvFoldPayloadSchema = boostingSchema.extend({
   cols: z.int().min(1),
   featureNames: z.array(z.string()),
   folds: z.array(z.object({ index: z.int().min(0), train: z.instanceof(Int32Array), test: z.instanceof(Int32Array) })).min(1),
-  /**
-   * With early stopping, this share of each fold's training rows (the latest ones) is held out to pick
-   * the iteration, so the test window never chooses its own model.
-   */
-  innerValidFraction: z.number().gt(0).lt(1).default(0.1),
-  /**
-   * 'subset': bin the matrix once per task and cut folds with Dataset.subset (the fast way).
-   * 'rebuild': build a new Dataset for every fold (the naive baseline bench/cv.ts compares against).
-   */
-  datasetMode: z.enum(['subset', 'rebuild']).default('subset'),
+  ...foldFitOptionsSchema.shape,
 });
 export type CvFoldPayload = z.input<typeof cvFoldPayloadSchema>;
 
-export interface CvFoldResult {
-  index: number;
-  bestIteration: number;
-  trainRows: number;
-  innerValidRows: number;
-  /** Out-of-fold predictions, aligned with the fold's test rows. */
-  pred: Float64Array;
-  metrics: ModelMetrics;
-  reliability: ReliabilityBin[];
-  importanceGain: Float64Array;
-  importanceSplit: Float64Array;
-  /** Validation (inner) log loss per iteration; empty without early stopping. */
-  validCurve: Float64Array;
+export interface CvFoldTaskResult {
+  folds: CvFoldResult[];
 }
 
-/**
- * Trains and scores a group of CV folds in one worker. LightGBM's Dataset is a native handle that
- * cannot cross threads, so each task bins the matrix once and cuts every fold it runs with
- * Dataset.subset (no re-binning); the engine gives each worker one such group so folds run in parallel.
- */
-export async function cvFold(payload: unknown, ctx: TaskContext): Promise<TaskResult<{ folds: CvFoldResult[] }>> {
-  const p = cvFoldPayloadSchema.parse(payload);
-  const datasetParams = { ...p.params, num_threads: p.numThreads };
-  const whole = p.datasetMode === 'subset' ? Dataset.fromMatrix(p.x, { rows: p.rows, cols: p.cols, label: p.y, featureNames: p.featureNames, params: datasetParams }) : null;
-  const out: CvFoldResult[] = [];
-  try {
-    for (const [k, fold] of p.folds.entries()) {
-      ctx.throwIfCancelled();
-      const holdout = p.earlyStoppingRounds ? Math.max(1, Math.floor(fold.train.length * p.innerValidFraction)) : 0;
-      const fitRows = fold.train.subarray(0, fold.train.length - holdout);
-      const innerRows = fold.train.subarray(fold.train.length - holdout);
-      const build = (rows: Int32Array, reference: Dataset | null): Dataset =>
-        whole
-          ? whole.subset(rows)
-          : Dataset.fromMatrix(pickRows(p.x, p.cols, rows), {
-              rows: rows.length, cols: p.cols, label: pickValues(p.y, rows), featureNames: p.featureNames, params: datasetParams,
-              ...(reference ? { reference } : {}),
-            });
-      const trainSet = build(fitRows, null);
-      const validSet = holdout > 0 ? build(innerRows, trainSet) : null;
-      try {
-        const { booster, bestIteration, curves } = await boost(p, trainSet, validSet, ctx, (it, total) =>
-          ctx.progress((k + it / total) / p.folds.length, `fold ${fold.index + 1}: iteration ${it}/${total}`),
-        );
-        try {
-          const pred = booster.predict(pickRows(p.x, p.cols, fold.test), { rows: fold.test.length, cols: p.cols });
-          const yTest = pickValues(p.y, fold.test);
-          out.push({
-            index: fold.index,
-            bestIteration,
-            trainRows: fitRows.length,
-            innerValidRows: innerRows.length,
-            pred,
-            metrics: modelMetrics(yTest, pred),
-            reliability: reliabilityCurve(yTest, pred),
-            importanceGain: booster.featureImportance('gain'),
-            importanceSplit: booster.featureImportance('split'),
-            validCurve: curves.find((c) => c.name.startsWith('valid.'))?.values ?? new Float64Array(0),
-          });
-        } finally {
-          booster.free();
-        }
-      } finally {
-        validSet?.free();
-        trainSet.free();
-      }
-    }
-  } finally {
-    whole?.free();
-  }
-  return { value: { folds: out }, transfer: transferables(...out.flatMap((f) => [f.pred, f.importanceGain, f.importanceSplit, f.validCurve])) };
-}
+/** Trains and scores a group of CV folds in one worker (the matrix binned once for the group). */
+export const cvFold = defineTask(cvFoldPayloadSchema, async (p, ctx): Promise<TaskResult<CvFoldTaskResult>> => {
+  const folds = await fitFolds(p, ctx);
+  return { value: { folds }, transfer: transferables(...folds.flatMap((f) => [f.pred, f.importanceGain, f.importanceSplit, f.validCurve])) };
+});

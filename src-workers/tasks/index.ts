@@ -1,5 +1,5 @@
-import type { TaskResult } from '../protocol';
-import type { TaskContext } from './taskContext';
+import type { z } from 'zod';
+import type { TaskTable } from './defineTask';
 import { checkParams } from './checkParams';
 import { checksum } from './checksum';
 import { cvFold } from './cvFold';
@@ -7,14 +7,17 @@ import { predict } from './predict';
 import { predictBacktest } from './predictBacktest';
 import { train } from './train';
 
-export type Task = (payload: unknown, ctx: TaskContext) => TaskResult | Promise<TaskResult>;
+/**
+ * Every compute task a worker can run, by the name the engine's pool uses. Add new tasks here: the
+ * pool's `run(name, payload)` takes its payload and result types from this table.
+ */
+export const tasks = { checksum, checkParams, train, cvFold, predict, predictBacktest } satisfies TaskTable;
 
-/** Every compute task a worker can run, by the name the engine's pool uses. Add new tasks here. */
-export const tasks: Record<string, Task> = {
-  checksum,
-  checkParams,
-  train,
-  cvFold,
-  predict,
-  predictBacktest,
-};
+type Tasks = typeof tasks;
+export type TaskName = keyof Tasks;
+/** What the engine sends: the schema's input, so fields with defaults may be left out. */
+export type TaskPayload<N extends TaskName> = z.input<Tasks[N]['payload']>;
+/** What the task answers with, once its buffers arrive in the engine. */
+export type TaskOutput<N extends TaskName> = Awaited<ReturnType<Tasks[N]['run']>>['value'];
+
+export { type TaskDefinition, type TaskTable } from './defineTask';

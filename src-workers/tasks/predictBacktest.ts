@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { compareStrategies, strategySchema, type Breakdowns, type BacktestMetrics, type Strategy } from '../compute/backtest';
 import type { PboResult } from '../compute/stats/backtestOverfitting';
 import type { DeflatedSharpeResult } from '../compute/stats/deflatedSharpe';
+import { predictProbabilities } from '../compute/boosting';
 import type { TaskResult } from '../protocol';
-import { predictPayloadSchema, predictProbabilities } from './predict';
-import type { TaskContext } from './taskContext';
-import { transferables } from './trainCore';
+import { defineTask } from './defineTask';
+import { predictPayloadSchema } from './predict';
+import { transferables } from './transferables';
 
 const column = z.instanceof(Float64Array);
 
@@ -54,8 +55,7 @@ export interface PredictBacktestResult {
  * every strategy, ML and rule-based, on the same games in one worker, with bootstrap CIs, the deflated
  * Sharpe ratio and PBO of picking the best.
  */
-export function predictBacktest(payload: unknown, ctx: TaskContext): TaskResult<PredictBacktestResult> {
-  const p = predictBacktestPayloadSchema.parse(payload);
+export const predictBacktest = defineTask(predictBacktestPayloadSchema, (p, ctx): TaskResult<PredictBacktestResult> => {
   if (p.pHome && p.pHome.length !== p.games.homeWin.length) throw new Error(`pHome has ${p.pHome.length} values for ${p.games.homeWin.length} games`);
   const pHome = p.model ? predictProbabilities(p.model) : (p.pHome ?? new Float64Array(p.games.homeWin.length).fill(Number.NaN));
   ctx.progress(0.2, 'scored the games; betting');
@@ -78,4 +78,4 @@ export function predictBacktest(payload: unknown, ctx: TaskContext): TaskResult<
     value: { pHome, outcomes, best: cmp.best, deflatedSharpe: cmp.deflatedSharpe, pbo: cmp.pbo },
     transfer: transferables(pHome, ...outcomes.flatMap((o) => [o.day, o.equity, o.drawdown, o.profit])),
   };
-}
+});

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { Steps } from '../compute/boosting';
 import { CANCEL_FLAG, TASK_CANCELLED, type WorkerProgressMessage } from '../protocol';
 
 /**
@@ -6,10 +7,8 @@ import { CANCEL_FLAG, TASK_CANCELLED, type WorkerProgressMessage } from '../prot
  * (never mid-native-call: terminating a thread inside native code can crash the process), and pause in
  * a way a cancellation wakes at once.
  */
-export interface TaskContext {
-  progress(fraction: number, message?: string): void;
+export interface TaskContext extends Steps {
   cancelled(): boolean;
-  throwIfCancelled(): void;
   /** Sleeps up to ms; returns early when the task is cancelled. */
   pause(ms: number): void;
 }

@@ -4,6 +4,7 @@ import { MessageChannel, type TransferListItem } from 'node:worker_threads';
 import Piscina from 'piscina';
 import { BullpenError } from '../../shared/errors';
 import { CANCEL_FLAG, TASK_CANCELLED, type WorkerProgressMessage, type WorkerTaskMessage } from '../../../src-workers/protocol';
+import type { TaskName, TaskOutput, TaskPayload } from '../../../src-workers/tasks';
 import { poolSize } from './poolSizing';
 import { computeWorkerPath } from './workerPath';
 
@@ -54,8 +55,12 @@ export class WorkerPool {
     });
   }
 
-  /** Runs a compute task in a worker; rejects with a `cancelled` BullpenError when `signal` stopped it. */
-  async run<T>(task: string, payload: unknown, options: RunOptions = {}): Promise<T> {
+  /**
+   * Runs a compute task in a worker; rejects with a `cancelled` BullpenError when `signal` stopped it.
+   * The task's name picks its payload and result types from the workers' task table; the worker checks
+   * the payload against the task's schema again, since types do not cross the thread boundary.
+   */
+  async run<N extends TaskName>(task: N, payload: TaskPayload<N>, options: RunOptions = {}): Promise<TaskOutput<N>> {
     if (this.closed) throw new BullpenError('internal', 'POOL_CLOSED', 'the worker pool is shut down');
     if (!existsSync(this.filename)) {
       throw new BullpenError('internal', 'WORKER_NOT_BUILT', `compute worker ${this.filename} is missing: run \`npm run build\` first`, {
@@ -78,7 +83,8 @@ export class WorkerPool {
     const entry = { flag, done };
     this.running.add(entry);
     try {
-      return (await done) as T;
+      // The worker answers with the value its task returned; Piscina types it as unknown.
+      return (await done) as TaskOutput<N>;
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       if (Atomics.load(flag, CANCEL_FLAG) !== 0 && (msg.includes(TASK_CANCELLED) || options.signal?.aborted)) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inputError, validationError } from '../../../src-main/shared/errors';
+import { oddsSides, type OddsSide } from '../../../src-main/shared/vocabulary';
 import { civilFromDays, toDayNumbers } from '../cv/dayNumbers';
 import { bootstrapOptionsSchema, bootstrapRoi } from '../stats/bootstrap';
 import { sharpeRatio, sortinoRatio } from '../stats/moments';
@@ -27,7 +28,7 @@ export interface BacktestGames {
 }
 
 export const backtestOptionsSchema = z.object({
-  price: z.enum(['open', 'close']).default('close'),
+  price: z.enum(oddsSides).default('close'),
   /** Units; a flat stake of 1 is then 1% of the starting bankroll. */
   initialBankroll: z.number().positive().default(100),
   periodsPerYear: z.number().positive().default(MLB_GAME_DAYS_PER_YEAR),
@@ -91,7 +92,7 @@ export interface BacktestMetrics {
 
 export interface BacktestResult {
   strategy: Strategy;
-  price: 'open' | 'close';
+  price: OddsSide;
   metrics: BacktestMetrics;
   ledger: BetLedger;
   daily: DailySeries;

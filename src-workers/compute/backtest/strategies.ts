@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Defaults from the CLI of issue 5: edge 0.02, Kelly fraction 0.25 with a 5% cap of the bankroll. */
+/** The defaults `bullpen ml backtest` documents: edge 0.02, Kelly fraction 0.25 with a 5% cap of the bankroll. */
 export const STRATEGY_DEFAULTS = { stake: 1, edge: 0.02, kellyFraction: 0.25, maxStake: 0.05 } as const;
 
 const stake = z.number().positive().default(STRATEGY_DEFAULTS.stake);

@@ -3,9 +3,9 @@ import { seasonForwardSplits, withinSeasonSplits } from './seasonSplits';
 import { type SeasonForwardOptions, type WindowSplitOptions } from './splitOptions';
 import { walkForwardSplits } from './walkForwardSplits';
 
-/** The schemes `bullpen ml cv --scheme` names, plus the within-season MLB windows. */
-export const cvSchemes = ['walk-forward', 'rolling', 'season-forward', 'within-season'] as const;
-export type CvScheme = (typeof cvSchemes)[number];
+import { cvSchemes, type CvScheme } from '../../../src-main/shared/vocabulary';
+/** The schemes `bullpen ml cv --scheme` names, plus the within-season MLB windows (declared in the shared vocabulary). */
+export { cvSchemes, type CvScheme };
 
 /** One entry point for the CV job: 'rolling' is walk-forward with a rolling training window. */
 export function splitFolds(scheme: CvScheme, input: SplitInput, options: WindowSplitOptions & SeasonForwardOptions = {}): Fold[] {

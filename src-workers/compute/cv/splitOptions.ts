@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { validationError } from '../../../src-main/shared/errors';
 
-/** Defaults from the original requirements: 5 splits, 90-day train, 30-day test, 1-day gap, 1-day embargo. */
+/** The defaults users expect of a walk-forward CV: 5 splits, 90-day train, 30-day test, 1-day gap, 1-day embargo. */
 export const CV_DEFAULTS = { nSplits: 5, trainDays: 90, testDays: 30, gapDays: 1, embargoDays: 1 } as const;
 
 const guardFields = {

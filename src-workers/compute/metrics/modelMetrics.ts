@@ -1,7 +1,7 @@
 import { ece } from './calibration';
 import { accuracy, auc, brier, logLoss } from './classification';
 
-/** The metric set every model reports (CONVENTIONS.md names). */
+/** The metric set every model reports (names from docs/CONVENTIONS.md). */
 export interface ModelMetrics {
   games: number;
   logLoss: number;
