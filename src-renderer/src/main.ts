@@ -1,13 +1,6 @@
-// First: must run before any module that builds a zod schema.
+// First: zod must be jitless before any schema is built (see lib/zodJitless.ts). Everything else is
+// loaded after it, by a dynamic import: a static import would let the bundler run a shared chunk that
+// builds schemas (the contract, the vocabulary) before this module's body.
 import './lib/zodJitless';
-import { mount } from 'svelte';
-import './app.css';
-import App from './App.svelte';
-import { connect } from './lib/connection';
 
-// The connection is chosen once, before anything renders: the token must leave the URL at once.
-const connection = connect(window);
-
-const target = document.getElementById('app');
-if (!target) throw new Error('index.html lost its #app element');
-mount(App, { target, props: { connection } });
+void import('./mountApp');

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { jobResult } from '../../src-main/api/contract';
 import { hasChromium, screenshot } from './support/browser';
 import { apiCall, runJobOverApi } from './support/apiCalls';
 import { useWorkbench } from './support/workbench';
@@ -55,7 +56,7 @@ describe.skipIf(!hasChromium())('Backtests screen (serve mode, headless Chromium
       features: 'default', target: 'home_win', seasons: '2010-2012', scheme: 'season-forward', splits: 1, name: 'cv-for-2012', numBoostRound: 40, earlyStoppingRounds: 10,
     });
     expect(cv.state, cv.error ?? '').toBe('completed');
-    const cvResult = cv.result as { runId: string; folds: { testGames: number }[] };
+    const cvResult = jobResult(cv, 'ml.cv');
     const { page } = wb;
     await wb.openScreen('backtests');
     await page.waitForSelector('[data-testid="screen-backtests"][data-loaded="true"]');
@@ -68,7 +69,7 @@ describe.skipIf(!hasChromium())('Backtests screen (serve mode, headless Chromium
     const rows = await page.$$eval('[data-testid="bt-strategy-row"]', (trs) => trs.map((tr) => ({ label: (tr as HTMLElement).dataset.label, ml: (tr as HTMLElement).dataset.ml })));
     expect(rows.filter((r) => r.ml === 'true').map((r) => r.label)).toEqual(['edge>=0.02']);
     const runId = await page.getAttribute('[data-testid="bt-result"]', 'data-run-id');
-    const run = await apiCall<{ metrics: Record<string, number> }>(wb.serve, 'ml.runs.get', { id: runId });
+    const run = await apiCall(wb.serve, 'ml.runs.get', { id: runId ?? '' });
     expect(run.metrics.games).toBe(cvResult.folds.reduce((n, f) => n + f.testGames, 0));
     await page.waitForSelector('[data-testid="chart-bt-equity"][data-drawn="true"]');
 

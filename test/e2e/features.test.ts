@@ -6,7 +6,8 @@ const JOB_TIMEOUT_MS = 90_000;
 
 /**
  * Starts on an empty workspace with the first-start demo build switched on (one season, to stay quick),
- * so this file also checks issue 4's first start; the Features screen then works on that league.
+ * so this file also checks the first-start rule (an empty workspace gets the demo league); the Features
+ * screen then works on that league.
  */
 describe.skipIf(!hasChromium())('first start and the Features screen (serve mode, headless Chromium)', () => {
   const wb = useWorkbench({ serveEnv: { BULLPEN_AUTO_DEMO: '2019' } });

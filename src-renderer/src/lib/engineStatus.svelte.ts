@@ -12,8 +12,8 @@ export class EngineStatus {
   message = $state('');
   restarts = $state(0);
   lastRestartAt = $state<string | null>(null);
-  /** Bumped on every restart so screens can reload what the old engine process knew. */
-  generation = $state(0);
+  /** Not reactive on purpose: listeners are plumbing, not state a screen shows. */
+  #restartListeners: (() => void)[] = [];
 
   apply(event: EngineStatusEvent): void {
     this.state = event.status;
@@ -21,8 +21,16 @@ export class EngineStatus {
     if (event.status === 'restarted') {
       this.restarts += 1;
       this.lastRestartAt = event.at;
-      this.generation += 1;
+      for (const listener of this.#restartListeners) listener();
     }
+  }
+
+  /** Domain services read again what the old engine process told them (its jobs may now be `interrupted`). */
+  onRestarted(listener: () => void): () => void {
+    this.#restartListeners.push(listener);
+    return () => {
+      this.#restartListeners = this.#restartListeners.filter((l) => l !== listener);
+    };
   }
 
   /** The engine reports its own restart count in workspace.info; trust the larger of the two. */

@@ -18,7 +18,7 @@ function inputHint(err: BullpenError): string {
   return path ? `Correct the value of “${path}” and try again.` : 'Correct the value the message names and try again.';
 }
 
-/** The way out for each kind of failure, so no error leaves the user guessing (CONVENTIONS.md, Errors). */
+/** The way out for each kind of failure, so no error leaves the user guessing (docs/CONVENTIONS.md, Errors). */
 function hintFor(err: BullpenError): string {
   if (AUTH_CODES.has(err.code)) {
     return 'This page lost its access token. Open the full address printed by `bullpen serve` (it ends in #token=…).';
