@@ -1,5 +1,5 @@
 // One lint setup for the whole tree. Besides typescript-eslint's recommended rules it enforces the
-// layer direction of PRODUCT.md §2 with eslint-plugin-boundaries, so an upward import (the engine
+// layer direction of docs/ARCHITECTURE.md with eslint-plugin-boundaries, so an upward import (the engine
 // reaching for Electron or the API, the renderer reaching into the engine) fails `npm run lint`.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -113,6 +113,28 @@ export default tseslint.config(
     },
     rules: {
       'boundaries/dependencies': ['error', { default: 'disallow', checkAllOrigins: true, policies: layerPolicies }],
+    },
+  },
+  {
+    // Pure compute runs anywhere (a worker, the engine, a test, a benchmark): it knows nothing of tasks,
+    // the worker protocol or threads. Tasks call compute, never the other way (src-workers/README.md).
+    files: ['src-workers/compute/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['piscina', 'node:worker_threads', 'worker_threads'].map((name) => ({
+            name,
+            message: 'src-workers/compute/ is pure compute: threads belong to the worker entry and tasks (src-workers/README.md).',
+          })),
+          patterns: [
+            {
+              regex: '(^|/)(tasks|protocol|computeWorker)(/|$)',
+              message: 'src-workers/compute/ must not import tasks, the worker protocol or the worker entry: tasks call compute, never the other way (src-workers/README.md).',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -11,6 +11,12 @@ async function layerViolations(filePath: string, code: string): Promise<string[]
   return result.messages.filter((m) => m.ruleId === 'boundaries/dependencies').map((m) => m.message);
 }
 
+/** Lints a snippet at `filePath` and returns the no-restricted-imports messages. */
+async function restrictedImports(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: resolve(root, filePath) });
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
 describe('layer rule (eslint.config.mjs)', () => {
   it('rejects the engine importing electron', async () => {
     const found = await layerViolations('src-main/engine/probe.ts', "import { app } from 'electron';\nexport const probe = app;\n");
@@ -66,6 +72,21 @@ describe('layer rule (eslint.config.mjs)', () => {
     ).toEqual([]);
     expect(
       await layerViolations('src-main/electron/probe.ts', "import { app } from 'electron';\nimport { contract } from '../api/contract';\nexport const probe = [app, contract];\n"),
+    ).toEqual([]);
+  });
+
+  it('keeps src-workers/compute free of tasks, the worker protocol and threads', async () => {
+    const found = await restrictedImports(
+      'src-workers/compute/metrics/probe.ts',
+      "import type { TaskContext } from '../../tasks/taskContext';\nimport { CANCEL_FLAG } from '../../protocol';\nimport { parentPort } from 'node:worker_threads';\nimport Piscina from 'piscina';\nexport const probe = [CANCEL_FLAG, parentPort, Piscina];\nexport type P = TaskContext;\n",
+    );
+    expect(found).toHaveLength(4);
+    // Tasks may import compute, and compute its own modules and shared.
+    expect(
+      await restrictedImports('src-workers/tasks/probe.ts', "import { modelMetrics } from '../compute/metrics';\nexport const probe = modelMetrics;\n"),
+    ).toEqual([]);
+    expect(
+      await restrictedImports('src-workers/compute/metrics/probe.ts', "import { inputError } from '../../../src-main/shared/errors';\nimport { pickRows } from '../boosting';\nexport const probe = [inputError, pickRows];\n"),
     ).toEqual([]);
   });
 });
