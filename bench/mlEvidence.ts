@@ -12,15 +12,17 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { dispatch } from '../src-main/api/handlers';
 import { Engine } from '../src-main/engine/engine';
-import type { Job } from '../src-main/shared/events';
+import { jobResult, type Contract, type JobOpName, type ResultOf } from '../src-main/api/contract';
+import { jobSchema } from '../src-main/shared/events';
 import { ensureRealWorkspace } from './realWorkspace';
 
-async function job<T>(engine: Engine, op: string, input: unknown): Promise<T> {
+/** Runs a job op to its end; its result typed by the op's schema. */
+async function job<K extends JobOpName>(engine: Engine, op: K, input: unknown): Promise<ResultOf<Contract[K]>> {
   const started = await dispatch(engine, op, input);
   if (!started.ok) throw new Error(`${op}: ${started.error.message}`);
-  const done: Job = await engine.jobs.settled((started.output as Job).id);
+  const done = await engine.jobs.settled(jobSchema.parse(started.output).id);
   if (done.state !== 'completed') throw new Error(`${op} ${done.state}: ${done.error}`);
-  return done.result as T;
+  return jobResult(done, op);
 }
 
 const r4 = (x: number | null | undefined): number | null => (x === null || x === undefined ? null : +x.toFixed(4));
@@ -29,17 +31,13 @@ async function main(): Promise<void> {
   const engine = await Engine.open({ workspacePath: await ensureRealWorkspace() });
   try {
     const name = `evidence-${Date.now().toString(36)}`;
-    type Train = { metrics: Record<string, number>; bestIteration: number; games: { train: number; valid: number } };
-    const train = await job<Train>(engine, 'ml.train', { target: 'home_win', features: 'default', train: '2000-2014', valid: '2015', name });
-    type Cv = { metrics: Record<string, number>; folds: { testStart: string; logLoss: number; accuracy: number }[] };
-    const seasonCv = await job<Cv>(engine, 'ml.cv', { model: name, seasons: '2000-2015', scheme: 'season-forward', splits: 5 });
-    const walkCv = await job<Cv>(engine, 'ml.cv', { model: name, seasons: '2000-2015', scheme: 'walk-forward' });
-    type Strat = { label: string; bets: number; hitRate: number; roi: number; roiCi: [number, number] | null; roiPValue: number | null };
-    type Bt = { games: number; strategies: Strat[]; best: string | null; deflatedSharpe: number | null; pbo: number | null; model: { logLoss: number; accuracy: number; marketLogLoss: number | null; marketAccuracy: number | null } };
-    const bt = await job<Bt>(engine, 'ml.backtest', { model: name, seasons: '2016', strategy: ['flat', 'edge', 'kelly'], odds: 'close' });
+    const train = await job(engine, 'ml.train', { target: 'home_win', features: 'default', train: '2000-2014', valid: '2015', name });
+    const seasonCv = await job(engine, 'ml.cv', { model: name, seasons: '2000-2015', scheme: 'season-forward', splits: 5 });
+    const walkCv = await job(engine, 'ml.cv', { model: name, seasons: '2000-2015', scheme: 'walk-forward' });
+    const bt = await job(engine, 'ml.backtest', { model: name, seasons: '2016', strategy: ['flat', 'edge', 'kelly'], odds: 'close' });
     // The CV's own out-of-sample predictions of 2016: each came from a fold model trained on earlier seasons only.
-    const oofCv = await job<Cv & { runId: string }>(engine, 'ml.cv', { model: name, seasons: '2000-2016', scheme: 'season-forward', splits: 5 });
-    const oofBt = await job<Bt & { cvRun: { games: number; seasonGames: number } }>(engine, 'ml.backtest', { run: oofCv.runId, seasons: '2016', strategy: ['flat', 'edge', 'kelly'], odds: 'close' });
+    const oofCv = await job(engine, 'ml.cv', { model: name, seasons: '2000-2016', scheme: 'season-forward', splits: 5 });
+    const oofBt = await job(engine, 'ml.backtest', { run: oofCv.runId, seasons: '2016', strategy: ['flat', 'edge', 'kelly'], odds: 'close' });
     const result = {
       benchmark: 'mlEvidence',
       train: { games: train.games, bestIteration: train.bestIteration, valid2015: { logLoss: r4(train.metrics.logLoss), accuracy: r4(train.metrics.accuracy), auc: r4(train.metrics.auc), ece: r4(train.metrics.ece) } },
@@ -47,8 +45,8 @@ async function main(): Promise<void> {
       cvWalkForward: { logLoss: r4(walkCv.metrics.logLoss), accuracy: r4(walkCv.metrics.accuracy), games: walkCv.metrics.games },
       backtest2016: {
         games: bt.games,
-        model: { logLoss: r4(bt.model.logLoss), accuracy: r4(bt.model.accuracy) },
-        pinnacleClose: { logLoss: r4(bt.model.marketLogLoss), accuracy: r4(bt.model.marketAccuracy) },
+        model: { logLoss: r4(bt.model?.logLoss), accuracy: r4(bt.model?.accuracy) },
+        pinnacleClose: { logLoss: r4(bt.model?.marketLogLoss), accuracy: r4(bt.model?.marketAccuracy) },
         strategies: bt.strategies.map((s) => ({ label: s.label, bets: s.bets, hitRate: r4(s.hitRate), roi: r4(s.roi), roiCi: s.roiCi?.map((v) => r4(v)), roiPValue: r4(s.roiPValue) })),
         best: bt.best,
         deflatedSharpe: r4(bt.deflatedSharpe),
@@ -57,8 +55,8 @@ async function main(): Promise<void> {
       backtest2016CvOof: {
         cv: { seasons: '2000-2016', scheme: 'season-forward', logLoss: r4(oofCv.metrics.logLoss), accuracy: r4(oofCv.metrics.accuracy) },
         games: oofBt.games,
-        model: { logLoss: r4(oofBt.model.logLoss), accuracy: r4(oofBt.model.accuracy) },
-        pinnacleClose: { logLoss: r4(oofBt.model.marketLogLoss), accuracy: r4(oofBt.model.marketAccuracy) },
+        model: { logLoss: r4(oofBt.model?.logLoss), accuracy: r4(oofBt.model?.accuracy) },
+        pinnacleClose: { logLoss: r4(oofBt.model?.marketLogLoss), accuracy: r4(oofBt.model?.marketAccuracy) },
         strategies: oofBt.strategies.map((s) => ({ label: s.label, bets: s.bets, hitRate: r4(s.hitRate), roi: r4(s.roi), roiCi: s.roiCi?.map((v) => r4(v)), roiPValue: r4(s.roiPValue) })),
         best: oofBt.best,
         deflatedSharpe: r4(oofBt.deflatedSharpe),

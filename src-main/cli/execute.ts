@@ -102,7 +102,7 @@ async function runOp(inv: Extract<Invocation, { kind: 'op' }>, io: CliIO): Promi
   }
 }
 
-/** Executes a parsed command line and answers with the exit status (CONVENTIONS.md). */
+/** Executes a parsed command line and answers with the exit status (docs/CONVENTIONS.md, Command line). */
 export async function execute(inv: Invocation, io: CliIO): Promise<number> {
   try {
     if (inv.kind === 'serve') return await runServe(inv, io, workspacePathFor(inv.flags));

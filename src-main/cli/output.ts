@@ -1,5 +1,6 @@
 import type { BullpenError } from '../shared/errors';
 import { jobSchema, type Job } from '../shared/events';
+import { isJobKind, jobResultSchemas } from '../shared/results';
 
 /** Where the CLI writes: stdout carries the answer, stderr carries progress, logs and the cause of failure. */
 export interface CliIO {
@@ -15,7 +16,7 @@ export const processIO: CliIO = {
   errIsTTY: process.stderr.isTTY === true,
 };
 
-/** Reports a failure the CONVENTIONS way: a JSON error on stdout with --json, and a last line on stderr. */
+/** Reports a failure the way docs/CONVENTIONS.md says: a JSON error on stdout with --json, and a last line on stderr. */
 export function printError(io: CliIO, err: BullpenError, json: boolean): number {
   if (json) io.out(`${JSON.stringify({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } })}\n`);
   io.err(`bullpen: ${err.message}\n`);
@@ -42,8 +43,18 @@ export function formatJob(job: Job): string {
   const pct = `${Math.round(job.progress * 100)}%`;
   const lines = [`job ${job.id}  ${job.kind}  ${job.state}  ${pct}  ${job.message}`];
   if (job.error) lines.push(`error: ${job.error}`);
-  if (job.result !== null && job.state === 'completed') lines.push(`result:\n${indent(formatHuman(job.result)).trimEnd()}`);
+  if (job.result !== null && job.state === 'completed') lines.push(`result:\n${indent(formatHuman(typedResult(job))).trimEnd()}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A completed job's result read through its kind's schema (shared/results), the same one the engine
+ * checked it against. A result the schema does not accept (an engine of another version) is shown as sent.
+ */
+function typedResult(job: Job): unknown {
+  if (!isJobKind(job.kind)) return job.result;
+  const parsed = jobResultSchemas[job.kind].safeParse(job.result);
+  return parsed.success ? parsed.data : job.result;
 }
 
 const indent = (text: string): string => text.replace(/^(?=.)/gm, '  ');

@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Transport } from '../api/client/transport';
 import { BullpenError } from '../shared/errors';
-import type { EngineEvent, Job } from '../shared/events';
+import { jobSchema, type EngineEvent, type Job } from '../shared/events';
 import type { CliIO } from './output';
 
 const FINAL = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
@@ -22,7 +22,7 @@ export async function waitForJob(transport: Transport, started: Job, io: CliIO, 
   });
   const see = (e: EngineEvent): void => {
     if (e.type === 'log' && e.jobId === started.id) {
-      // The job's own log lines go to stderr (CONVENTIONS: logs on stderr, also with --json); on a
+      // The job's own log lines go to stderr (docs/CONVENTIONS.md: logs on stderr, also with --json); on a
       // terminal the line is cleared first so the bar redraws below it.
       io.err(`${bar ? '\r\x1b[2K' : ''}bullpen: ${e.level === 'info' ? '' : `${e.level}: `}${e.message}\n`);
       return;
@@ -44,7 +44,8 @@ export async function waitForJob(transport: Transport, started: Job, io: CliIO, 
   process.on('SIGINT', onSigint);
   // The job may already have ended before we subscribed; ask once.
   void transport.call('jobs.get', { id: started.id }).then((r) => {
-    if (r.ok && FINAL.has((r.output as Job).state)) resolveFinal(r.output as Job);
+    const job = r.ok ? jobSchema.safeParse(r.output) : null;
+    if (job?.success && FINAL.has(job.data.state)) resolveFinal(job.data);
   });
   try {
     return await final;

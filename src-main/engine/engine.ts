@@ -1,8 +1,20 @@
-import type { EngineEvent } from '../shared/events';
+import type { EngineEvent, Job } from '../shared/events';
+import type { JobKind } from '../shared/results';
+import type { DataService } from './data/dataService';
+import { DuckDbData } from './data/duckDbData';
 import { uploadRoot } from './data/uploadStore';
+import type { EngineDeps } from './engineDeps';
+import { DuckDbFeatures } from './features/duckDbFeatures';
+import type { FeatureService } from './features/featureService';
 import { PathPolicy } from './files/pathPolicy';
 import { useOwnerOnlyUmask } from './files/privateFiles';
 import { JobManager } from './jobs/jobManager';
+import type { JobService } from './jobs/jobService';
+import { startJob, type JobSpec } from './jobs/jobSpec';
+import type { ModelService } from './tracking/modelService';
+import { DuckDbModelStore } from './tracking/modelStore';
+import type { RunService } from './tracking/runService';
+import { DuckDbRunStore } from './tracking/runStore';
 import { WorkerPool, type WorkerPoolOptions } from './workers/workerPool';
 import { Workspace } from './workspace/workspace';
 
@@ -21,27 +33,51 @@ export interface EngineInfo {
   restarts: number;
 }
 
+type Listener = (event: EngineEvent) => void;
+
+/** Sends an event to every listener; a throwing listener cannot break the others. */
+function broadcast(listeners: ReadonlySet<Listener>, event: EngineEvent): void {
+  for (const cb of [...listeners]) {
+    try {
+      cb(event);
+    } catch (err) {
+      process.emitWarning(`engine event listener failed: ${(err as Error).message}`);
+    }
+  }
+}
+
 /**
- * The Electron-free engine: the workspace, the job system and the compute pool, plus an event stream
- * that every transport (IPC, WebSocket, CLI) forwards. One engine per workspace file per process.
+ * The Electron-free engine: the workspace, the compute pool and the services every transport calls
+ * (runs, models, features, data, jobs), plus an event stream that every transport (IPC, WebSocket, CLI)
+ * forwards. One engine per workspace file per process. The services are interfaces; the engine wires
+ * the workspace's DuckDB implementations.
  */
-export class Engine {
-  private readonly listeners = new Set<(event: EngineEvent) => void>();
-  private closing: Promise<void> | null = null;
+export class Engine implements EngineDeps {
   readonly info: EngineInfo;
   /** Which files each caller may read and write (every path-taking op asks it). */
   readonly files: PathPolicy;
-  // Assigned in open(): the job manager needs emit(), which needs the engine.
-  jobs!: JobManager;
+  readonly jobs: JobService;
+  readonly runs: RunService;
+  readonly models: ModelService;
+  readonly features: FeatureService;
+  readonly data: DataService;
+  private closing: Promise<void> | null = null;
 
   private constructor(
     readonly workspace: Workspace,
     readonly pool: WorkerPool,
+    private readonly jobManager: JobManager,
+    private readonly listeners: Set<Listener>,
     restarts: number,
     allowWrite: readonly string[],
   ) {
     this.info = { pid: process.pid, startedAt: new Date().toISOString(), restarts };
     this.files = new PathPolicy({ workspacePath: workspace.path, uploadRoot: uploadRoot(), allowWrite });
+    this.jobs = jobManager;
+    this.runs = new DuckDbRunStore(workspace, () => jobManager.liveIds());
+    this.models = new DuckDbModelStore(workspace, this.runs);
+    this.features = new DuckDbFeatures(workspace);
+    this.data = new DuckDbData(workspace, jobManager);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -54,29 +90,29 @@ export class Engine {
       workspace.close();
       throw err;
     }
-    const engine = new Engine(workspace, pool, options.restarts ?? 0, options.allowWrite ?? []);
+    const listeners = new Set<Listener>();
+    let jobs: JobManager;
     try {
-      engine.jobs = await JobManager.open(workspace, (e) => engine.emit(e));
+      jobs = await JobManager.open(workspace, (e) => broadcast(listeners, e));
     } catch (err) {
       await pool.close();
       workspace.close();
       throw err;
     }
-    return engine;
+    return new Engine(workspace, pool, jobs, listeners, options.restarts ?? 0, options.allowWrite ?? []);
+  }
+
+  /** Starts a job the way every job starts: its precheck first (a refusal starts nothing), then the work. */
+  startJob<I extends object, K extends JobKind>(spec: JobSpec<EngineDeps, I, K>, input: I): Promise<Job> {
+    return startJob(this.jobs, this, spec, input);
   }
 
   /** Broadcasts an event to every subscriber; a throwing subscriber cannot break the others. */
   emit(event: EngineEvent): void {
-    for (const cb of [...this.listeners]) {
-      try {
-        cb(event);
-      } catch (err) {
-        process.emitWarning(`engine event listener failed: ${(err as Error).message}`);
-      }
-    }
+    broadcast(this.listeners, event);
   }
 
-  onEvent(cb: (event: EngineEvent) => void): () => void {
+  onEvent(cb: Listener): () => void {
     this.listeners.add(cb);
     return () => this.listeners.delete(cb);
   }
@@ -84,7 +120,7 @@ export class Engine {
   /** Stops running jobs (they read `interrupted`), shuts the pool down and closes the workspace. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.jobs.close();
+      await this.jobManager.close();
       await this.pool.close();
       this.workspace.close();
       this.listeners.clear();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The five kinds of failure users meet (CONVENTIONS.md). Each maps to one CLI exit status and one
+ * The kinds of failure users meet (docs/CONVENTIONS.md, Errors). Each maps to one CLI exit status and one
  * HTTP status, so every transport reports the same failure the same way.
  */
 export const errorKinds = ['negative', 'usage', 'input', 'external', 'internal', 'notFound', 'conflict', 'cancelled'] as const;

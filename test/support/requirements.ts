@@ -1,6 +1,6 @@
 /**
  * One way for tests to say they need something optional (shared data, /usr/bin/chromium, Python
- * packages, an MLflow server). Returns true when it is there. When it is missing the test file skips
+ * packages). Returns true when it is there. When it is missing the test file skips
  * with a message saying how to get it — unless BULLPEN_REQUIRE_ALL=1 (set by .ci/run), where a missing
  * requirement is an error, so CI can never pass by skipping.
  *

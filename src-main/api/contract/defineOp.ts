@@ -1,8 +1,11 @@
 import type { z } from 'zod';
+import type { JobKind } from '../../shared/results';
 
 /**
- * How an operation behaves for its transports: a `query` only reads (HTTP GET-safe, retried freely),
- * a `command` changes the workspace, a `job` starts long work and answers at once with a job id.
+ * What an operation does: a `query` only reads, a `command` changes the workspace, a `job` starts long
+ * work and answers at once with a job id. Every kind travels the same way (IPC in the desktop,
+ * `POST /api/ops/<op>` in serve mode): serve mode has no GET route for ops, so nothing here promises
+ * that a query may be sent as a GET or retried by a transport.
  */
 export type OpKind = 'query' | 'command' | 'job';
 
@@ -21,18 +24,27 @@ export interface CliSpec {
 }
 
 /** One operation, declared once; IPC, HTTP, the renderer client and the CLI are derived from it. */
-export interface OpDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+export interface OpDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, R extends z.ZodType | undefined = z.ZodType | undefined> {
   kind: OpKind;
   summary: string;
   input: I;
   output: O;
+  /**
+   * A job's result: the schema of `job.result` once the job completes (read it with `jobResult`), the same
+   * one the engine checks the result against (shared/results). Every job op declares one.
+   */
+  result?: R;
+  /** The kind the engine records on the job, when it is not the op's name (`jobs.runDemo` runs `demo`). */
+  jobKind?: JobKind;
   cli?: CliSpec;
 }
 
-export function defineOp<I extends z.ZodType, O extends z.ZodType>(def: OpDef<I, O>): OpDef<I, O> {
+export function defineOp<I extends z.ZodType, O extends z.ZodType, R extends z.ZodType | undefined = undefined>(def: OpDef<I, O, R>): OpDef<I, O, R> {
   return def;
 }
 
 export type InputOf<D> = D extends OpDef<infer I, z.ZodType> ? z.input<I> : never;
 export type ParsedInputOf<D> = D extends OpDef<infer I, z.ZodType> ? z.output<I> : never;
 export type OutputOf<D> = D extends OpDef<z.ZodType, infer O> ? z.output<O> : never;
+/** What a completed job of this op holds in `result`. */
+export type ResultOf<D> = D extends OpDef<z.ZodType, z.ZodType, infer R> ? (R extends z.ZodType ? z.output<R> : never) : never;

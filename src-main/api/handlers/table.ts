@@ -1,7 +1,9 @@
 import type { OpName } from '../contract';
 import type { Handler } from './handler';
 import { jobHandlers } from './jobs';
-import { mlHandlers } from './ml';
+import { trainingHandlers } from './training';
+import { evaluationHandlers } from './evaluation';
+import { trackingHandlers } from './tracking';
 import { workspaceHandlers } from './workspace';
 import { dataHandlers } from './data';
 import { featureHandlers } from './features';
@@ -13,7 +15,9 @@ import { featureHandlers } from './features';
 export const handlers: { [N in OpName]: Handler<N> } = {
   ...workspaceHandlers,
   ...jobHandlers,
-  ...mlHandlers,
+  ...trainingHandlers,
+  ...evaluationHandlers,
+  ...trackingHandlers,
   ...dataHandlers,
   ...featureHandlers,
 };

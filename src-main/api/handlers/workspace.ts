@@ -7,7 +7,7 @@ export const workspaceHandlers: HandlersFor<keyof typeof workspaceOps> = {
     path: engine.workspace.path,
     schemaVersion: await engine.workspace.schemaVersion(),
     latestSchemaVersion: latestSchemaVersion(),
-    synthetic: (await engine.workspace.meta('synthetic')) === 'true',
+    synthetic: await engine.data.synthetic(),
     tables: await engine.workspace.tableCounts(),
     engine: engine.info,
   }),

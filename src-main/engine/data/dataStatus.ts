@@ -117,3 +117,5 @@ export async function dataStatus(sql: Sql) {
     quality: await dataQualityChecks(sql, seasonList, imports[0]?.unmatched ?? 0),
   };
 }
+
+export type DataStatus = Awaited<ReturnType<typeof dataStatus>>;

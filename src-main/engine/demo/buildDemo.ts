@@ -34,7 +34,7 @@ export async function buildDemo(ws: Workspace, opts: DemoOptions, ctx?: DemoProg
   });
   ctx?.progress(0.7, 'writing games and odds');
   const description = {
-    synthetic: true,
+    synthetic: true as const,
     seed: opts.seed,
     seasons: `${opts.firstSeason}-${opts.lastSeason}`,
     games: games.length,
@@ -66,3 +66,6 @@ export async function buildDemo(ws: Workspace, opts: DemoOptions, ctx?: DemoProg
   ctx?.progress(1, 'demo league ready');
   return { ...description, oddsRows: odds.length };
 }
+
+/** What a demo build reports: the demo's description (as stored under DEMO_META_KEY) and the odds rows written. */
+export type DemoSummary = Awaited<ReturnType<typeof buildDemo>>;

@@ -2,8 +2,8 @@ import type { Sql } from '../workspace/sql';
 import { DEFAULT_DEMO } from './buildDemo';
 
 /**
- * The first-start rule (issue 4: "a first start of the app with an empty workspace builds the demo
- * league automatically with a progress bar"), decided here and nowhere else.
+ * The first-start rule (the first start of the app on an empty workspace builds the demo league on its
+ * own, with a progress bar), decided here and nowhere else.
  *
  * Why the engine decides but the renderer asks: both the desktop window and `bullpen serve` run the same
  * renderer against the same engine ops, so one op (`demo.firstStart`, called once by the app shell when

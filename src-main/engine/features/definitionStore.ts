@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inputError, notFoundError } from '../../shared/errors';
 import type { Sql } from '../workspace/sql';
+import type { Workspace } from '../workspace/workspace';
 import { builtinFeatures, DEFAULT_SET } from './builtinFeatures';
 import { inferDependencies, type FeatureDefinition, type FeatureDefinitionParsed, type FeatureSetInput } from './definitionSchema';
 
@@ -116,6 +117,28 @@ export async function writeSet(sql: Sql, set: FeatureSetInput, builtin = false):
   await sql.run(`INSERT OR REPLACE INTO feature_sets VALUES (?, ?, ?::JSON, ?, now())`, [set.name, set.description ?? '', JSON.stringify(set.features), builtin]);
 }
 
+/** Of the given feature versions, the names of those whose definitions carry `tag`, sorted. */
+export async function featuresWithTag(sql: Sql, features: { name: string; version: number }[], tag: string): Promise<string[]> {
+  if (features.length === 0) return [];
+  const rows = await sql.all<{ name: string; tags: string }>(
+    `SELECT name, tags::VARCHAR AS tags FROM feature_definitions WHERE (name, version) IN (${features.map(() => '(?, ?)').join(', ')})`,
+    features.flatMap((f) => [f.name, f.version]),
+  );
+  return rows.filter((r) => (JSON.parse(r.tags) as string[]).includes(tag)).map((r) => r.name).sort();
+}
+
+export interface FeatureSetSummary {
+  name: string;
+  description: string;
+  /** Feature references as the set names them (`name` for the current version, `name@3` pinned). */
+  features: string[];
+}
+
+export async function listSets(sql: Sql): Promise<FeatureSetSummary[]> {
+  const sets = await sql.all<{ name: string; description: string; features: string }>(`SELECT name, description, features::VARCHAR AS features FROM feature_sets ORDER BY name`);
+  return sets.map((s) => ({ name: s.name, description: s.description, features: JSON.parse(s.features) as string[] }));
+}
+
 export interface ResolvedSet {
   name: string;
   description: string;
@@ -158,4 +181,17 @@ export async function ensureBuiltins(sql: Sql): Promise<void> {
   if (!hasSet) {
     await writeSet(sql, { name: DEFAULT_SET, description: 'Built-in point-in-time features: team form, splits, rest, streaks, Elo, starting pitchers, parks, market', features: builtinFeatures.map((f) => f.name) }, true);
   }
+}
+
+/** One built-in registration at a time per workspace: two screens reading features at once must not both insert. */
+const builtinsQueue = new WeakMap<Workspace, Promise<void>>();
+
+/**
+ * ensureBuiltins in its own transaction, serialized per workspace: concurrent first reads of a fresh
+ * workspace (several screens loading, a CLI call beside the UI) would otherwise race on the same keys.
+ */
+export function ensureBuiltinsIn(ws: Workspace): Promise<void> {
+  const next = (builtinsQueue.get(ws) ?? Promise.resolve()).catch(() => undefined).then(() => ws.transaction((sql) => ensureBuiltins(sql)));
+  builtinsQueue.set(ws, next);
+  return next;
 }

@@ -9,7 +9,7 @@ import { featureDefinitionInputSchema, inferDependencies, registrationFileSchema
 import { checkLeakage, type LeakageReport } from './leakageGuard';
 import { closingMarketsSql, targetSql } from '../modeling/featureMatrix';
 import { materializeSet } from './materialize';
-import { ensureBuiltins, getDefinition, resolveSet, writeDefinition, writeSet, allDefinitions, currentVersions } from './definitionStore';
+import { ensureBuiltinsIn, getDefinition, resolveSet, writeDefinition, writeSet, allDefinitions, currentVersions } from './definitionStore';
 
 /** With fewer completed games there is no earlier game to protect, so the check cannot say anything. */
 const MIN_GAMES_FOR_LEAKAGE_CHECK = 2;
@@ -44,7 +44,7 @@ export interface RegisterResult {
  * reads) on the workspace's games; a leaking definition is refused and nothing is registered.
  */
 export async function registerFeatures(ws: Workspace, input: { features: FeatureDefinitionParsed[]; sets: FeatureSetInput[] }, opts: { skipLeakageCheck?: boolean } = {}): Promise<RegisterResult> {
-  await ws.transaction((sql) => ensureBuiltins(sql));
+  await ensureBuiltinsIn(ws);
   const known = [...(await currentVersions(ws)).keys(), ...input.features.map((f) => f.name)];
   const reports = new Map<string, LeakageReport | null>();
   const games = Number(await ws.value(`SELECT count(*) FROM games WHERE home_score IS NOT NULL`));
@@ -101,7 +101,7 @@ export async function registerFeatures(ws: Workspace, input: { features: Feature
 
 /** Leakage check of a whole set (or of named features), without changing anything. */
 export async function checkSetLeakage(ws: Workspace, setName: string, cutoffs?: string[]): Promise<LeakageReport & { set: string; contentHash: string }> {
-  await ws.transaction((sql) => ensureBuiltins(sql));
+  await ensureBuiltinsIn(ws);
   const set = await resolveSet(ws, setName);
   const report = await checkLeakage(ws, set.features, { cutoffs });
   return { ...report, set: setName, contentHash: set.contentHash };

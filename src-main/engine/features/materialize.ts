@@ -3,7 +3,7 @@ import type { Workspace } from '../workspace/workspace';
 import type { Sql } from '../workspace/sql';
 import { computeFeatureTable, quoteIdent } from './computeFeatures';
 import { withFeatureSandbox } from './sandbox/featureSandbox';
-import { ensureBuiltins, resolveSet, sha256 } from './definitionStore';
+import { ensureBuiltinsIn, resolveSet, sha256 } from './definitionStore';
 import { loadQuality, measureQuality, saveQuality, type FeatureQuality } from './quality';
 
 export interface Materialization {
@@ -71,7 +71,7 @@ export async function allMaterializations(sql: Sql): Promise<Materialization[]> 
  * reuses the stored table when neither the definitions nor the data changed. One transaction.
  */
 export async function materializeSet(ws: Workspace, setName: string, opts: { force?: boolean; onProgress?: (f: number, m: string) => void } = {}): Promise<Materialization & { quality: FeatureQuality[] }> {
-  await ws.transaction((sql) => ensureBuiltins(sql));
+  await ensureBuiltinsIn(ws);
   const set = await resolveSet(ws, setName);
   const dh = await dataHash(ws);
   const existing = await ws.one<MatRow>(`${MAT_SELECT} WHERE set_name = ? AND content_hash = ? AND data_hash = ? ORDER BY created_at DESC LIMIT 1`, [setName, set.contentHash, dh]);

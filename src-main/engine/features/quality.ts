@@ -69,8 +69,22 @@ export async function saveQuality(sql: Sql, materializationId: string, q: Featur
 
 export async function loadQuality(sql: Sql, materializationId: string): Promise<FeatureQuality[]> {
   const rows = await sql.all<Record<string, unknown>>(`SELECT *, schema_errors::VARCHAR AS errs FROM feature_quality WHERE materialization_id = ? ORDER BY feature`, [materializationId]);
+  return rows.map(toQuality);
+}
+
+/** A feature's quality in the newest materialization that measured it, or null when none did. */
+export async function latestQualityOf(sql: Sql, feature: string): Promise<FeatureQuality | null> {
+  const row = await sql.one<Record<string, unknown>>(
+    `SELECT q.*, q.schema_errors::VARCHAR AS errs FROM feature_quality q JOIN feature_materializations m ON m.id = q.materialization_id
+     WHERE q.feature = ? ORDER BY m.created_at DESC LIMIT 1`,
+    [feature],
+  );
+  return row ? toQuality(row) : null;
+}
+
+function toQuality(r: Record<string, unknown>): FeatureQuality {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return rows.map((r) => ({
+  return {
     feature: String(r.feature),
     version: Number(r.version),
     rows: Number(r.rows),
@@ -83,5 +97,5 @@ export async function loadQuality(sql: Sql, materializationId: string): Promise<
     distinctCount: Number(r.distinct_count),
     schemaOk: Boolean(r.schema_ok),
     schemaErrors: JSON.parse(String(r.errs)) as string[],
-  }));
+  };
 }

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChecksumResult } from '../../../src-workers/tasks/checksum';
 import type { WorkerPool } from '../workers/workerPool';
 import type { Workspace } from '../workspace/workspace';
 import type { JobContext } from './jobContext';
+import type { JobSpec } from './jobSpec';
 
 export interface DemoJobParams {
   /** Pause between steps so progress and cancellation are visible to a person. */
@@ -48,7 +48,7 @@ export async function runDemoJob(deps: { workspace: Workspace; pool: WorkerPool 
     const values = new Float64Array(VALUES_PER_ROUND);
     for (let i = 0; i < values.length; i++) values[i] = (i % (totalRows + round + 1)) + round;
     const base = COUNT_SHARE + ((1 - COUNT_SHARE) * round) / params.rounds;
-    const out = await deps.pool.run<ChecksumResult>(
+    const out = await deps.pool.run(
       'checksum',
       { values, chunks: CHUNKS_PER_ROUND, pauseMs: Math.round(params.stepDelayMs / CHUNKS_PER_ROUND) },
       {
@@ -61,3 +61,6 @@ export async function runDemoJob(deps: { workspace: Workspace; pool: WorkerPool 
   }
   return { tables, totalRows, checksums };
 }
+
+/** `bullpen jobs run demo`. */
+export const demoJob: JobSpec<{ workspace: Workspace; pool: WorkerPool }, DemoJobParams, 'demo'> = { kind: 'demo', run: runDemoJob };

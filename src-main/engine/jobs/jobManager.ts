@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { BullpenError, notFoundError } from '../../shared/errors';
 import type { EngineEvent, Job, JobState } from '../../shared/events';
+import { checkedJobResult } from '../../shared/results';
 import type { Workspace } from '../workspace/workspace';
 import type { JobContext, JobRun } from './jobContext';
+import type { JobService } from './jobService';
 import { JobStore } from './jobStore';
 
 /** Progress is persisted and broadcast at most this often per job; the latest value always lands. */
@@ -32,7 +34,7 @@ export const cancelledError = (id: string): BullpenError =>
  * events, cancellable through an AbortSignal. Jobs a dead process left running read `interrupted` after
  * the next start, so nothing is silently lost.
  */
-export class JobManager {
+export class JobManager implements JobService {
   private readonly active = new Map<string, ActiveJob>();
 
   private constructor(
@@ -92,7 +94,7 @@ export class JobManager {
     let failure: Pick<Job, 'errorKind' | 'errorCode'> = {};
     try {
       if (controller.signal.aborted) throw cancelledError(job.id);
-      result = (await run(ctx)) ?? null;
+      result = checkedJobResult(job.kind, await run(ctx));
       state = 'completed';
     } catch (err) {
       if (controller.signal.aborted) {
@@ -166,6 +168,10 @@ export class JobManager {
         return live ? snapshot(live.job) : j;
       }),
     );
+  }
+
+  liveIds(): string[] {
+    return [...this.active.keys()];
   }
 
   /** The job once it has reached a final state (at once for a job that already has). */

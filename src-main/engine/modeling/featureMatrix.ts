@@ -4,8 +4,8 @@ import { quoteIdent } from '../features/computeFeatures';
 import { materializeSet } from '../features/materialize';
 import { streamMatrixRows } from './streamMatrixRows';
 
-export type Target = 'home_win' | 'over' | 'home_runline';
-export const targets: Target[] = ['home_win', 'over', 'home_runline'];
+import { targets, type Target } from '../../shared/vocabulary';
+export { targets, type Target };
 
 /** The run line every target row is graded against: home -1.5 (the home team must win by 2+). */
 export const RUNLINE_SPREAD = -1.5;

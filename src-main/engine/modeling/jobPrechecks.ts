@@ -1,9 +1,8 @@
 import type { CheckParamsPayload } from '../../../src-workers/tasks/checkParams';
 import { inputError } from '../../shared/errors';
 import { parseSeasons } from './featureMatrix';
-import { ensureBuiltins, resolveSet } from '../features/definitionStore';
 import type { WorkerPool } from '../workers/workerPool';
-import type { Workspace } from '../workspace/workspace';
+import type { DataService } from '../data/dataService';
 import { resolveParams } from './defaultParams';
 
 /** Seasons as a short text: 2000-2014, 2016. */
@@ -23,13 +22,10 @@ export function seasonRanges(seasons: readonly number[]): string {
  * Parses a season option and refuses seasons the workspace has no games for (with results, when
  * `finished`), before a job starts: the user sees the cause at once, as bad input, not as a failed job.
  */
-export async function assertSeasonsHaveGames(ws: Workspace, spec: string | undefined, option: string, finished: boolean): Promise<number[]> {
+export async function assertSeasonsHaveGames(data: Pick<DataService, 'seasons'>, spec: string | undefined, option: string, finished: boolean): Promise<number[]> {
   const seasons = parseSeasons(spec) ?? [];
   if (seasons.length === 0) return seasons;
-  const rows = await ws.all<{ season: number }>(
-    `SELECT DISTINCT season FROM games WHERE ${finished ? 'home_score IS NOT NULL AND away_score IS NOT NULL' : 'TRUE'} ORDER BY season`,
-  );
-  const have = rows.map((r) => Number(r.season));
+  const have = await data.seasons({ finished });
   const missing = seasons.filter((s) => !have.includes(s));
   if (missing.length) {
     const kind = finished ? 'games with results' : 'games';
@@ -40,12 +36,6 @@ export async function assertSeasonsHaveGames(ws: Workspace, spec: string | undef
     );
   }
   return seasons;
-}
-
-/** The set's feature count; refuses an unknown set (after making sure the built-in set exists). */
-export async function assertFeatureSet(ws: Workspace, name: string): Promise<number> {
-  await ws.transaction((sql) => ensureBuiltins(sql));
-  return (await resolveSet(ws, name)).features.length;
 }
 
 /**
@@ -60,6 +50,6 @@ export async function assertLightgbmParams(pool: WorkerPool, user: Record<string
     }
   }
   const payload: CheckParamsPayload = { params: resolveParams(user, 0), userKeys: Object.keys(user), cols };
-  const { problems } = await pool.run<{ problems: string[] }>('checkParams', payload);
+  const { problems } = await pool.run('checkParams', payload);
   if (problems.length) throw inputError('BAD_PARAMS', `--params: ${problems.join('; ')}`, { problems });
 }

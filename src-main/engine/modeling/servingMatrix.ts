@@ -1,6 +1,6 @@
 import { inputError } from '../../shared/errors';
 import { loadFeatureMatrix, type FeatureMatrix, type Target } from './featureMatrix';
-import type { StoredModel } from '../tracking/modelStore';
+import type { StoredModel } from '../tracking/modelService';
 import type { Workspace } from '../workspace/workspace';
 
 /**

@@ -1,11 +1,10 @@
 import { notFoundError } from '../../shared/errors';
-import type { Workspace } from '../workspace/workspace';
+import type { Sql } from '../workspace/sql';
+import type { ModelService, StoredModel } from './modelService';
+import type { RunReader } from './runService';
 import type { ModelRecord } from './runTypes';
 
-export interface StoredModel extends ModelRecord {
-  runId: string;
-  createdAt: string;
-}
+export type { StoredModel } from './modelService';
 
 interface ModelRow {
   [key: string]: unknown;
@@ -37,25 +36,42 @@ const toModel = (r: ModelRow): StoredModel => ({
   createdAt: new Date(r.created_ms).toISOString(),
 });
 
-export async function listModels(ws: Workspace): Promise<StoredModel[]> {
-  return (await ws.all<ModelRow>(`${SELECT} ORDER BY created_at DESC`)).map(toModel);
+/**
+ * Writes a model row inside the caller's transaction: the DuckDB run store calls it while finishing the
+ * training run, so a model never exists without its completed run (the models table's SQL stays here).
+ */
+export async function insertModel(sql: Sql, runId: string, m: ModelRecord): Promise<void> {
+  await sql.run(
+    `INSERT OR REPLACE INTO models VALUES (?, ?, ?, ?, ?::JSON, ?::JSON, ?::JSON, ?::DATE, ?, now())`,
+    [m.name, runId, m.target, m.featureSet, JSON.stringify(m.featureNames), JSON.stringify(m.featureVersions), JSON.stringify(m.seasons), m.lastTrainingDate, m.bestIteration],
+  );
 }
 
-export async function findModel(ws: Workspace, name: string): Promise<StoredModel | undefined> {
-  const row = await ws.one<ModelRow>(`${SELECT} WHERE name = ?`, [name]);
-  return row ? toModel(row) : undefined;
-}
+/** The models table of the workspace; a model's text is asked of the runs service, which holds the artifact. */
+export class DuckDbModelStore implements ModelService {
+  constructor(
+    private readonly sql: Sql,
+    private readonly runs: Pick<RunReader, 'artifact'>,
+  ) {}
 
-/** A trained model by name, or a not-found error that says how to list them. */
-export async function getModel(ws: Workspace, name: string): Promise<StoredModel> {
-  const m = await findModel(ws, name);
-  if (!m) throw notFoundError('MODEL_NOT_FOUND', `no model named ${name}: list models with \`bullpen ml models list\`, train one with \`bullpen ml train\``, { name });
-  return m;
-}
+  async list(): Promise<StoredModel[]> {
+    return (await this.sql.all<ModelRow>(`${SELECT} ORDER BY created_at DESC`)).map(toModel);
+  }
 
-/** The LightGBM text of a model, stored as its training run's model.lgb artifact. */
-export async function modelText(ws: Workspace, m: StoredModel): Promise<string> {
-  const text = await ws.value<string>(`SELECT content FROM run_artifacts WHERE run_id = ? AND name = 'model.lgb'`, [m.runId]);
-  if (!text) throw notFoundError('MODEL_TEXT_MISSING', `model ${m.name} has no stored model text (run ${m.runId})`, { name: m.name });
-  return text;
+  async find(name: string): Promise<StoredModel | undefined> {
+    const row = await this.sql.one<ModelRow>(`${SELECT} WHERE name = ?`, [name]);
+    return row ? toModel(row) : undefined;
+  }
+
+  async get(name: string): Promise<StoredModel> {
+    const m = await this.find(name);
+    if (!m) throw notFoundError('MODEL_NOT_FOUND', `no model named ${name}: list models with \`bullpen ml models list\`, train one with \`bullpen ml train\``, { name });
+    return m;
+  }
+
+  async text(m: StoredModel): Promise<string> {
+    const text = await this.runs.artifact(m.runId, 'model.lgb');
+    if (!text) throw notFoundError('MODEL_TEXT_MISSING', `model ${m.name} has no stored model text (run ${m.runId})`, { name: m.name });
+    return text;
+  }
 }

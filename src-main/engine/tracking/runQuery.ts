@@ -1,22 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { BullpenError } from '../../shared/errors';
-import type { RunKind, RunStatus } from './runTypes';
-
-export interface RunQuery {
-  ids?: string[];
-  kind?: RunKind;
-  status?: RunStatus;
-  /** Only runs without a parent (the default for listings; children are shown under their parent). */
-  topLevel?: boolean;
-  /** Free text matched against name, id, tag values and param values. */
-  search?: string;
-  /** `metric.logLoss<0.69`, `param.learning_rate=0.05`, `tag.note!=draft` (all must hold). */
-  filters?: string[];
-  /** `startedAt` (default), `name`, `durationMs` or `metric.KEY`. */
-  sort?: string;
-  order?: 'asc' | 'desc';
-  limit: number;
-}
+import type { RunQuery } from './runTypes';
 
 const FILTER = /^(metric|param|tag)\.([A-Za-z0-9_.\-/ ]+?)\s*(<=|>=|!=|=|<|>|~)\s*(.*)$/;
 const OPS = new Set(['<=', '>=', '!=', '=', '<', '>']);
@@ -29,12 +13,20 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The derived status: a `running` run whose job is no longer alive reads as interrupted. */
-const BASE = `SELECT r.id, r.name, r.kind,
-    CASE WHEN r.status = 'running' AND r.job_id IS NOT NULL AND coalesce(j.state, 'interrupted') NOT IN ('queued', 'running') THEN 'interrupted' ELSE r.status END AS status,
+/**
+ * The runs with their derived status: a `running` run whose job is not among the live ones (its process
+ * died, or the engine restarted) reads as interrupted. The live jobs come from the job service, so the
+ * tracking store never reads the jobs table.
+ */
+function base(liveJobIds: readonly string[], params: DuckDBValue[]): string {
+  params.push(...liveJobIds);
+  const dead = liveJobIds.length ? `r.job_id NOT IN (${liveJobIds.map(() => '?').join(', ')})` : 'true';
+  return `SELECT r.id, r.name, r.kind,
+    CASE WHEN r.status = 'running' AND r.job_id IS NOT NULL AND ${dead} THEN 'interrupted' ELSE r.status END AS status,
     r.parent_id, r.job_id, r.target, r.feature_set, r.data_hash, r.seed, r.code_version, r.synthetic, r.error,
     epoch_ms(r.started_at) AS started_ms, epoch_ms(r.finished_at) AS finished_ms, r.duration_ms
-  FROM runs r LEFT JOIN jobs j ON j.id = r.job_id`;
+  FROM runs r`;
+}
 
 function filterClause(expr: string, params: DuckDBValue[]): string {
   const m = FILTER.exec(expr.trim());
@@ -66,12 +58,14 @@ function filterClause(expr: string, params: DuckDBValue[]): string {
   return `${cmp}EXISTS (SELECT 1 FROM ${table} t WHERE t.run_id = q.id AND t.key = ? AND (t.value = ? OR TRY_CAST(t.value AS DOUBLE) = ?))`;
 }
 
-/** Turns a run query into one parameterized SELECT over the derived-status view. */
-export function buildRunQuery(q: RunQuery): { sql: string; params: DuckDBValue[] } {
+/** Turns a run query into one parameterized SELECT over the derived-status view (`liveJobIds`: jobs still running). */
+export function buildRunQuery(q: RunQuery, liveJobIds: readonly string[]): { sql: string; params: DuckDBValue[] } {
   const where: string[] = [];
+  const baseParams: DuckDBValue[] = [];
+  const from = base(liveJobIds, baseParams);
   const params: DuckDBValue[] = [];
   if (q.ids) {
-    if (q.ids.length === 0) return { sql: `${BASE} WHERE false`, params: [] };
+    if (q.ids.length === 0) return { sql: `${from} WHERE false`, params: baseParams };
     where.push(`q.id IN (${q.ids.map(() => '?').join(', ')})`);
     params.push(...q.ids);
   } else if (q.topLevel !== false) {
@@ -105,5 +99,5 @@ export function buildRunQuery(q: RunQuery): { sql: string; params: DuckDBValue[]
   else throw new BullpenError('usage', 'BAD_RUN_SORT', `cannot sort runs by "${sort}": use startedAt, name, durationMs or metric.KEY`, { sort });
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const sortParams: DuckDBValue[] = sort.startsWith('metric.') ? [sort.slice('metric.'.length)] : [];
-  return { sql: `SELECT * FROM (${BASE}) q ${whereSql} ORDER BY ${orderBy} LIMIT ?`, params: [...params, ...sortParams, q.limit] };
+  return { sql: `SELECT * FROM (${from}) q ${whereSql} ORDER BY ${orderBy} LIMIT ?`, params: [...baseParams, ...params, ...sortParams, q.limit] };
 }

@@ -3,16 +3,29 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { BullpenError, notFoundError } from '../../shared/errors';
 import type { Sql } from '../workspace/sql';
 import type { Workspace } from '../workspace/workspace';
+import { decodeArtifact, encodeArtifact, isRunDataArtifact, setRunData, type RunData } from '../../shared/results';
 import { codeVersion } from './codeVersion';
-import { buildRunQuery, type RunQuery } from './runQuery';
-import type { ArtifactInput, MetricPoint, ModelRecord, RunDetail, RunResults, RunStart, RunStatus, RunSummary } from './runTypes';
+import { insertModel } from './modelStore';
+import type { RunService } from './runService';
+import { buildRunQuery } from './runQuery';
+import type { ArtifactInput, MetricPoint, ParamValue, RunDetail, RunParams, RunQuery, RunResults, RunStart, RunStatus, RunSummary } from './runTypes';
 
 /** Rows per multi-row INSERT: big enough to make curves cheap, small enough for DuckDB's parameter handling. */
 const INSERT_CHUNK = 400;
 /** JSON artifacts up to this size are inlined in a run's detail (curves, folds, equity); larger ones are listed only. */
 const INLINE_ARTIFACT_BYTES = 2_000_000;
 
-const paramText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'null');
+type ParamType = 'string' | 'number' | 'boolean';
+
+/** A parameter as stored: its canonical text (what search and filters match) and its type. */
+function encodeParam(key: string, v: ParamValue): [string, ParamType] {
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    throw new BullpenError('internal', 'BAD_RUN_PARAM', `run parameter ${key} is ${v}: parameters must be finite numbers, text or true/false`, { key });
+  }
+  return [String(v), typeof v as ParamType];
+}
+
+const decodeParam = (text: string, type: string): ParamValue => (type === 'number' ? Number(text) : type === 'boolean' ? text === 'true' : text);
 
 async function insertRows(sql: Sql, table: string, columns: string[], rows: DuckDBValue[][]): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
@@ -32,7 +45,8 @@ async function insertRun(sql: Sql, id: string, start: RunStart, status: RunStatu
       start.synthetic ?? false, startedAt,
     ],
   );
-  await insertRows(sql, 'run_params', ['run_id', 'key', 'value'], Object.entries(start.params).filter(([, v]) => v !== undefined).map(([k, v]) => [id, k, paramText(v)]));
+  const params = Object.entries(start.params).flatMap(([k, v]) => (v === undefined || v === null ? [] : [[id, k, ...encodeParam(k, v)]]));
+  await insertRows(sql, 'run_params', ['run_id', 'key', 'value', 'value_type'], params);
   await writeTags(sql, id, start.tags ?? {});
 }
 
@@ -49,24 +63,24 @@ async function writeMetrics(sql: Sql, id: string, metrics: MetricPoint[]): Promi
 
 async function writeArtifacts(sql: Sql, id: string, artifacts: ArtifactInput[]): Promise<void> {
   for (const a of artifacts) {
-    await sql.run(`INSERT OR REPLACE INTO run_artifacts VALUES (?, ?, ?, ?, ?)`, [id, a.name, a.mediaType, a.content, Buffer.byteLength(a.content)]);
+    // Checked against the artifact's schema here, inside the run's transaction: a mismatch fails the run, nothing half-written.
+    const e = encodeArtifact(a.name, a.value);
+    await sql.run(`INSERT OR REPLACE INTO run_artifacts VALUES (?, ?, ?, ?, ?)`, [id, e.name, e.mediaType, e.content, Buffer.byteLength(e.content)]);
   }
 }
 
-async function writeModel(sql: Sql, runId: string, m: ModelRecord): Promise<void> {
-  await sql.run(
-    `INSERT OR REPLACE INTO models VALUES (?, ?, ?, ?, ?::JSON, ?::JSON, ?::JSON, ?::DATE, ?, now())`,
-    [m.name, runId, m.target, m.featureSet, JSON.stringify(m.featureNames), JSON.stringify(m.featureVersions), JSON.stringify(m.seasons), m.lastTrainingDate, m.bestIteration],
-  );
-}
-
 /**
- * The tracking store. A run is inserted `running` with its params when work starts; its metrics,
- * artifacts, children and model land together with the final status in one transaction (finish), or
- * the run is marked failed/cancelled with the cause (abandon). Nothing half-written can look complete.
+ * The tracking store in the workspace's DuckDB file. A run is inserted `running` with its params when
+ * work starts; its metrics, artifacts, children and model land together with the final status in one
+ * transaction (finish), or the run is marked failed/cancelled with the cause (abandon). Nothing
+ * half-written can look complete. `liveJobIds` names the jobs running now (the job service's answer):
+ * a `running` run of any other job reads as interrupted.
  */
-export class RunStore {
-  constructor(private readonly ws: Workspace) {}
+export class DuckDbRunStore implements RunService {
+  constructor(
+    private readonly ws: Workspace,
+    private readonly liveJobIds: () => readonly string[] = () => [],
+  ) {}
 
   async start(start: RunStart): Promise<string> {
     const id = randomUUID();
@@ -89,7 +103,7 @@ export class RunStore {
         await writeArtifacts(sql, childId, child.artifacts ?? []);
         await sql.run(`UPDATE runs SET finished_at = now(), duration_ms = 0 WHERE id = ?`, [childId]);
       }
-      if (results.model) await writeModel(sql, id, results.model);
+      if (results.model) await insertModel(sql, id, results.model);
       await sql.run(
         `UPDATE runs SET status = 'completed', finished_at = now(), duration_ms = epoch_ms(now()) - epoch_ms(started_at) WHERE id = ?`,
         [id],
@@ -115,7 +129,7 @@ export class RunStore {
   }
 
   async list(query: RunQuery): Promise<RunSummary[]> {
-    const { sql, params } = buildRunQuery(query);
+    const { sql, params } = buildRunQuery(query, this.liveJobIds());
     const rows = await this.ws.all<RunRow>(sql, params);
     return this.decorate(rows);
   }
@@ -134,10 +148,13 @@ export class RunStore {
       `SELECT name, media_type, bytes FROM run_artifacts WHERE run_id = ? ORDER BY name`,
       [id],
     );
-    const data: Record<string, unknown> = {};
+    const data: RunData = {};
+    const unreadableData: RunDetail['unreadableData'] = [];
     for (const a of artifacts) {
-      if (a.media_type !== 'application/json' || a.bytes > INLINE_ARTIFACT_BYTES) continue;
-      data[a.name.replace(/\.json$/, '')] = JSON.parse((await this.artifact(id, a.name)) ?? 'null') as unknown;
+      if (a.media_type !== 'application/json' || a.bytes > INLINE_ARTIFACT_BYTES || !isRunDataArtifact(a.name)) continue;
+      const decoded = decodeArtifact(a.name, (await this.artifact(id, a.name)) ?? 'null');
+      if (decoded.ok) setRunData(data, a.name, decoded.data);
+      else unreadableData.push({ name: a.name, issue: decoded.issue });
     }
     const childRows = await this.ws.all<{ id: string }>(`SELECT id FROM runs WHERE parent_id = ? ORDER BY name`, [id]);
     const children = childRows.length ? await this.list({ ids: childRows.map((c) => c.id), limit: childRows.length, sort: 'name', order: 'asc' }) : [];
@@ -147,8 +164,16 @@ export class RunStore {
       curves,
       artifacts: artifacts.map((a) => ({ name: a.name, mediaType: a.media_type, bytes: a.bytes })),
       data,
+      unreadableData,
       children,
     };
+  }
+
+  /** A run's parameters, typed as they were recorded. */
+  async params(idOrPrefix: string): Promise<RunParams> {
+    const id = await this.resolveId(idOrPrefix);
+    const rows = await this.ws.all<{ key: string; value: string; value_type: string }>(`SELECT key, value, value_type FROM run_params WHERE run_id = ?`, [id]);
+    return Object.fromEntries(rows.map((r) => [r.key, decodeParam(r.value, r.value_type)]));
   }
 
   async artifact(runId: string, name: string): Promise<string | undefined> {
@@ -167,7 +192,10 @@ export class RunStore {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const marks = ids.map(() => '?').join(', ');
-    const params = await this.ws.all<{ run_id: string; key: string; value: string }>(`SELECT run_id, key, value FROM run_params WHERE run_id IN (${marks})`, ids);
+    const params = await this.ws.all<{ run_id: string; key: string; value: string; value_type: string }>(
+      `SELECT run_id, key, value, value_type FROM run_params WHERE run_id IN (${marks})`,
+      ids,
+    );
     const tags = await this.ws.all<{ run_id: string; key: string; value: string }>(`SELECT run_id, key, value FROM run_tags WHERE run_id IN (${marks})`, ids);
     const metrics = await this.ws.all<{ run_id: string; key: string; value: number | null }>(
       `SELECT run_id, key, value FROM run_metrics WHERE step = 0 AND run_id IN (${marks})`,
@@ -182,7 +210,7 @@ export class RunStore {
       }
       return out;
     };
-    const p = group(params, (r) => r.value);
+    const p = group(params, (r) => decodeParam(r.value, r.value_type));
     const t = group(tags, (r) => r.value);
     const m = group(metrics, (r) => (r.value === null || Number.isFinite(r.value) ? r.value : null));
     return rows.map((r) => ({

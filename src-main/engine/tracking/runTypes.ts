@@ -1,7 +1,10 @@
-/** Kinds of run the tracking store holds; children point at their parent (a CV's folds, a backtest's strategies). */
-export type RunKind = 'train' | 'cv' | 'cv-fold' | 'backtest' | 'backtest-strategy';
-/** `interrupted` is never stored: it is what a `running` run reads as once its job is no longer alive. */
-export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+import type { RunKind, RunStatus } from '../../shared/vocabulary';
+import type { ArtifactValue, RunArtifactName, RunData } from '../../shared/results';
+export type { RunKind, RunStatus };
+
+/** A run parameter as it was given: stored and returned with its type (0.05 stays a number, "2016" a string). */
+export type ParamValue = string | number | boolean;
+export type RunParams = Record<string, ParamValue>;
 
 export interface RunStart {
   name: string;
@@ -14,8 +17,8 @@ export interface RunStart {
   dataHash?: string | null;
   seed?: number | null;
   synthetic?: boolean;
-  /** Immutable once written (MLflow's rule): everything that decided the result. */
-  params: Record<string, unknown>;
+  /** Immutable once written (MLflow's rule): everything that decided the result. Null or undefined: not recorded. */
+  params: Record<string, ParamValue | null | undefined>;
   tags?: Record<string, string>;
 }
 
@@ -26,11 +29,11 @@ export interface MetricPoint {
   step?: number;
 }
 
-export interface ArtifactInput {
-  name: string;
-  mediaType: 'application/json' | 'text/plain' | 'text/csv';
-  content: string;
-}
+/**
+ * An artifact a run stores, by its file name: the value is checked against that name's schema
+ * (shared/results/artifacts.ts) when the run finishes, and parsed by it when read back.
+ */
+export type ArtifactInput = { [K in RunArtifactName]: { name: K; value: ArtifactValue<K> } }[RunArtifactName];
 
 export interface ModelRecord {
   name: string;
@@ -71,7 +74,7 @@ export interface RunSummary {
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
-  params: Record<string, string>;
+  params: RunParams;
   tags: Record<string, string>;
   /** Summary metrics (step 0). */
   metrics: Record<string, number | null>;
@@ -82,7 +85,26 @@ export interface RunDetail extends RunSummary {
   /** Curves: metric key → values by step (boosting iterations, folds). */
   curves: Record<string, { step: number; value: number | null }[]>;
   artifacts: { name: string; mediaType: string; bytes: number }[];
-  /** JSON artifacts inlined (calibration, importance, folds, equity); large text artifacts (the model) are not. */
-  data: Record<string, unknown>;
+  /** JSON artifacts inlined and parsed by their schemas (calibration, importance, folds, equity…); text artifacts (the model) are not. */
+  data: RunData;
+  /** JSON artifacts that do not match their schema (a run from an older version): listed, not inlined. */
+  unreadableData: { name: string; issue: string }[];
   children: RunSummary[];
+}
+
+/** Which runs a listing returns, in what order. */
+export interface RunQuery {
+  ids?: string[];
+  kind?: RunKind;
+  status?: RunStatus;
+  /** Only runs without a parent (the default for listings; children are shown under their parent). */
+  topLevel?: boolean;
+  /** Free text matched against name, id, tag values and param values. */
+  search?: string;
+  /** `metric.logLoss<0.69`, `param.learning_rate=0.05`, `tag.note!=draft` (all must hold). */
+  filters?: string[];
+  /** `startedAt` (default), `name`, `durationMs` or `metric.KEY`. */
+  sort?: string;
+  order?: 'asc' | 'desc';
+  limit: number;
 }

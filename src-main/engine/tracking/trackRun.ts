@@ -1,5 +1,5 @@
 import { BullpenError } from '../../shared/errors';
-import type { RunStore } from './runStore';
+import type { RunRecorder } from './runService';
 import type { RunResults, RunStart } from './runTypes';
 
 /**
@@ -8,7 +8,7 @@ import type { RunResults, RunStart } from './runTypes';
  * without any partial results) when it does not. The error is rethrown for the job to report.
  */
 export async function trackRun<T>(
-  store: RunStore,
+  store: RunRecorder,
   start: RunStart,
   signal: AbortSignal,
   work: (runId: string) => Promise<{ results: RunResults; value: T }>,

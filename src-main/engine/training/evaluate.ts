@@ -24,7 +24,7 @@ export function evaluate(y: Float64Array, p: Float64Array, priceA: Float64Array,
   };
 }
 
-/** Summary metrics as run metric points (CONVENTIONS names; market ones prefixed). */
+/** Summary metrics as run metric points (names from docs/CONVENTIONS.md; market ones prefixed). */
 export function evaluationMetrics(e: Evaluation, prefix = ''): { key: string; value: number }[] {
   const out = Object.entries(e.metrics).map(([k, v]) => ({ key: `${prefix}${k}`, value: v }));
   if (e.market) {

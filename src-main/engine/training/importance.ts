@@ -1,12 +1,5 @@
-/** Feature importance as stored with a run: per feature, gain and split per fold (one fold for a plain training) and their means. */
-export interface ImportanceArtifact {
-  features: string[];
-  folds: { gain: number[]; split: number[] }[];
-  meanGain: number[];
-  meanSplit: number[];
-  /** Gain as a share of the fold's total gain, averaged over folds: comparable across models. */
-  meanGainShare: number[];
-}
+import type { ImportanceArtifact } from '../../shared/results';
+export type { ImportanceArtifact };
 
 export function importanceArtifact(features: string[], folds: { gain: ArrayLike<number>; split: ArrayLike<number> }[]): ImportanceArtifact {
   const n = features.length;

@@ -1,9 +1,10 @@
 import type { PredictPayload } from '../../../src-workers/tasks/predict';
 import { BullpenError, inputError } from '../../shared/errors';
+import type { JobResultValue } from '../../shared/results';
 import { parseSeasons } from '../modeling/featureMatrix';
 import type { JobContext } from '../jobs/jobContext';
-import { getModel, modelText } from '../tracking/modelStore';
-import type { EngineDeps } from './trainModel';
+import type { EngineDeps } from '../engineDeps';
+import type { JobSpec } from '../jobs/jobSpec';
 import { servingMatrix } from '../modeling/servingMatrix';
 import { evaluate } from './evaluate';
 import { marketPrices, takeRows } from '../modeling/matrixRows';
@@ -20,15 +21,8 @@ export interface PredictInput {
   out?: string;
 }
 
-export interface PredictOutcome {
-  modelName: string;
-  games: number;
-  /** True when the model saw some of these seasons in training: the metrics are then in-sample. */
-  inSample: boolean;
-  metrics: Record<string, number> | null;
-  out: string | null;
-  predictions: { gameId: string; date: string; p: number; label: number | null }[];
-}
+/** The `ml.predict` job's result (shared/results). */
+export type PredictOutcome = JobResultValue<'ml.predict'>;
 
 /** Rows returned inline when no --out file is given; a larger request should write a file. */
 const MAX_INLINE_ROWS = 10_000;
@@ -43,17 +37,17 @@ export async function precheckPredict(deps: EngineDeps, input: PredictInput): Pr
     if (input.out === undefined) throw new BullpenError('usage', 'PREDICT_INPUT_NEEDS_OUT', '--input FILE needs --out FILE for the predictions');
   }
   if (input.out !== undefined) assertAbsolute(input.out, '--out');
-  const model = await getModel(deps.workspace, input.model);
-  await assertSeasonsHaveGames(deps.workspace, input.seasons, '--seasons', false);
+  const model = await deps.models.get(input.model);
+  await assertSeasonsHaveGames(deps.data, input.seasons, '--seasons', false);
   if (input.input !== undefined) await checkPredictionInput(deps.workspace, input.input, model.featureNames);
 }
 
 async function scoreFile(deps: EngineDeps, input: PredictInput & { input: string; out: string }, ctx: JobContext): Promise<PredictOutcome> {
-  const model = await getModel(deps.workspace, input.model);
+  const model = await deps.models.get(input.model);
   const file = await readPredictionInput(deps.workspace, input.input, model.featureNames);
   ctx.progress(0.2, `scoring ${file.rows} rows`);
-  const payload: PredictPayload = { modelText: await modelText(deps.workspace, model), x: file.x, rows: file.rows, cols: model.featureNames.length, numThreads: deps.pool.threadsPerTask };
-  const { p } = await deps.pool.run<{ p: Float64Array }>('predict', payload, { transferList: [file.x.buffer], signal: ctx.signal });
+  const payload: PredictPayload = { modelText: await deps.models.text(model), x: file.x, rows: file.rows, cols: model.featureNames.length, numThreads: deps.pool.threadsPerTask };
+  const { p } = await deps.pool.run('predict', payload, { transferList: [file.x.buffer], signal: ctx.signal });
   ctx.throwIfCancelled();
   await writePredictions(deps.workspace, input.out, file.ids, p);
   return { modelName: model.name, games: file.rows, inSample: false, metrics: null, out: input.out, predictions: [] };
@@ -63,7 +57,7 @@ async function scoreFile(deps: EngineDeps, input: PredictInput & { input: string
 export async function predictModel(deps: EngineDeps, input: PredictInput, ctx: JobContext): Promise<PredictOutcome> {
   await precheckPredict(deps, input);
   if (input.input !== undefined && input.out !== undefined) return scoreFile(deps, { ...input, input: input.input, out: input.out }, ctx);
-  const model = await getModel(deps.workspace, input.model);
+  const model = await deps.models.get(input.model);
   const seasons = parseSeasons(input.seasons) ?? [];
   const m = await servingMatrix(deps.workspace, model, seasons, true);
   if (m.rows === 0) throw inputError('NO_GAMES', `no games in seasons ${input.seasons}`, { seasons: input.seasons });
@@ -71,8 +65,8 @@ export async function predictModel(deps: EngineDeps, input: PredictInput, ctx: J
   ctx.progress(0.2, `scoring ${m.rows} games`);
   const all = Int32Array.from({ length: m.rows }, (_v, i) => i);
   const { x } = takeRows(m, all);
-  const payload: PredictPayload = { modelText: await modelText(deps.workspace, model), x, rows: m.rows, cols: m.cols, numThreads: deps.pool.threadsPerTask };
-  const { p } = await deps.pool.run<{ p: Float64Array }>('predict', payload, { transferList: [x.buffer], signal: ctx.signal });
+  const payload: PredictPayload = { modelText: await deps.models.text(model), x, rows: m.rows, cols: m.cols, numThreads: deps.pool.threadsPerTask };
+  const { p } = await deps.pool.run('predict', payload, { transferList: [x.buffer], signal: ctx.signal });
   const labelled = all.filter((i) => !Number.isNaN(m.label[i]));
   const [a, b] = marketPrices(m).close;
   const pick = (v: ArrayLike<number>) => Float64Array.from(labelled, (i) => v[i]);
@@ -96,3 +90,6 @@ export async function predictModel(deps: EngineDeps, input: PredictInput, ctx: J
     predictions: input.out ? [] : rows,
   };
 }
+
+/** `ml.predict` as a job (its file paths already checked for the caller). */
+export const predictJob: JobSpec<EngineDeps, PredictInput, 'ml.predict'> = { kind: 'ml.predict', precheck: precheckPredict, run: predictModel };

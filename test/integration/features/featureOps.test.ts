@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpName } from '../../../src-main/api/contract';
 import type { Engine } from '../../../src-main/engine/engine';
 import { BullpenError } from '../../../src-main/shared/errors';
 import { call, openMlEngine } from '../ml/mlWorkspace';
 
-async function refusal(engine: Engine, op: string, input: unknown): Promise<BullpenError> {
+async function refusal(engine: Engine, op: OpName, input: unknown): Promise<BullpenError> {
   const err = await call(engine, op, input).then(
     () => null,
     (e: unknown) => e,
@@ -42,7 +43,7 @@ describe('features ops answer an unknown set at once and export in the format th
 
   it('writes CSV to --out x.csv when no --format is given', async () => {
     const out = join(dir, 'default.csv');
-    const r = await call<{ format: string; rows: number }>(engine, 'features.export', { set: 'default', out });
+    const r = await call(engine, 'features.export', { set: 'default', out });
     expect(r.format).toBe('csv');
     expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^game_id,date,season,/);
   });

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpName } from '../../../src-main/api/contract';
 import type { Engine } from '../../../src-main/engine/engine';
 import { BullpenError } from '../../../src-main/shared/errors';
 import { FAST, call, openMlEngine, runJob } from './mlWorkspace';
 
 /** The error an op answers with (it must answer with one). */
-async function refusal(engine: Engine, op: string, input: unknown): Promise<BullpenError> {
+async function refusal(engine: Engine, op: OpName, input: unknown): Promise<BullpenError> {
   const err = await call(engine, op, input).then(
     () => null,
     (e: unknown) => e,
@@ -23,7 +24,7 @@ describe('training, CV, prediction and backtest refuse bad input before a job st
   });
   afterAll(async () => cleanup());
 
-  const cases: [string, string, Record<string, unknown>, string, RegExp][] = [
+  const cases: [string, OpName, Record<string, unknown>, string, RegExp][] = [
     ['train on seasons the workspace does not have', 'ml.train', { target: 'home_win', features: 'default', train: '2030' }, 'NO_GAMES_IN_SEASONS', /--train 2030: the workspace has no games with results in 2030 \(it has 2010-2012\)/],
     ['train on a partly missing range', 'ml.train', { target: 'home_win', features: 'default', train: '2010-2014' }, 'NO_GAMES_IN_SEASONS', /in 2013-2014/],
     ['train on a backwards range', 'ml.train', { target: 'home_win', features: 'default', train: '2012-2010' }, 'BAD_SEASONS', /runs backwards/],

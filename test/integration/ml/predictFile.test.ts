@@ -78,12 +78,12 @@ describe('ml predict --input FILE --out FILE (real DuckDB, real LightGBM in a wo
     const head = lines[0].split(',');
     const keep = head.map((c, k) => (c === a || c === b ? -1 : k)).filter((k) => k >= 0);
     writeFileSync(join(dir, 'partial.csv'), `${lines.map((l) => keep.map((k) => l.split(',')[k]).join(',')).join('\n')}\n`);
-    const jobsBefore = (await call<{ jobs: unknown[] }>(engine, 'jobs.list', { limit: 1000 })).jobs.length;
+    const jobsBefore = (await call(engine, 'jobs.list', { limit: 1000 })).jobs.length;
     const err = await call(engine, 'ml.predict', { model: 'scorer', input: join(dir, 'partial.csv'), out: join(dir, 'never.csv') }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'MISSING_FEATURE_COLUMNS', kind: 'input' });
     expect((err as Error).message).toContain(a);
     expect((err as Error).message).toContain(b);
-    expect((await call<{ jobs: unknown[] }>(engine, 'jobs.list', { limit: 1000 })).jobs.length).toBe(jobsBefore);
+    expect((await call(engine, 'jobs.list', { limit: 1000 })).jobs.length).toBe(jobsBefore);
   });
 
   it('makes --input and --out absolute against the caller\'s working directory on the command line', async () => {

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { EngineProcess } from '../../../src-main/api/host/engineProcess';
 import { serverFilePath } from '../../../src-main/api/http/serverFile';
 import { startServer, type RunningServer } from '../../../src-main/api/http/server';
-import { RunStore } from '../../../src-main/engine/tracking/runStore';
+import { DuckDbRunStore } from '../../../src-main/engine/tracking/runStore';
 import { Workspace } from '../../../src-main/engine/workspace/workspace';
 import { BullpenError } from '../../../src-main/shared/errors';
 import { tempWorkspace } from '../../support/waitForEvent';
@@ -248,12 +248,12 @@ describe('`bullpen serve` announces itself owner-only and is found through a sym
 describe('run search is literal: % and _ are not wildcards', () => {
   let tmp: Awaited<ReturnType<typeof tempWorkspace>>;
   let ws: Workspace;
-  let store: RunStore;
+  let store: DuckDbRunStore;
 
   beforeAll(async () => {
     tmp = await tempWorkspace();
     ws = await Workspace.open(tmp.path);
-    store = new RunStore(ws);
+    store = new DuckDbRunStore(ws);
     for (const [name, note] of [
       ['edge 100%', '50% kelly'],
       ['edge 1000', '50 kelly'],

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { BullpenError, errorBodySchema, toBullpenError, validationError } from '../../../src-main/shared/errors';
 
 describe('BullpenError', () => {
-  it('maps kinds to the CONVENTIONS exit statuses and HTTP statuses', () => {
+  it('maps kinds to the exit statuses of docs/CONVENTIONS.md and HTTP statuses', () => {
     const cases: [BullpenError['kind'], number, number][] = [
       ['negative', 1, 409],
       ['usage', 2, 400],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOp } from '../defineOp';
 import { jobSchema } from '../../../shared/events';
+import { demoBuildResultSchema } from '../../../shared/results';
 
 /** Mirrors engine/data/uploadStore.ts (the contract cannot import the engine): 512 KiB raw per chunk as base64. */
 export const UPLOAD_CHUNK_BYTES = 512 * 1024;
@@ -94,6 +95,7 @@ export const dataOps = {
       })
       .strict(),
     output: jobSchema,
+    result: demoBuildResultSchema,
     cli: { path: ['demo'], help: 'build the synthetic demo league (--seed N --seasons 2000-2019)' },
   }),
   'demo.firstStart': defineOp({

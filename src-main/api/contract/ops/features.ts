@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOp } from '../defineOp';
 import { jobSchema } from '../../../shared/events';
+import { materializeResultSchema } from '../../../shared/results';
 
 const freshness = z.enum(['fresh', 'stale', 'outdated', 'never']);
 
@@ -135,6 +136,7 @@ export const featureOps = {
     summary: 'Materialize a feature set into the workspace (content-hashed) and record its quality',
     input: z.object({ set: setName, force: z.boolean().default(false) }).strict(),
     output: jobSchema,
+    result: materializeResultSchema,
     cli: { path: ['features', 'materialize'], positionals: ['set'], help: 'materialize a feature set' },
   }),
   'features.materializations': defineOp({

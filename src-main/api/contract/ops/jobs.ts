@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOp } from '../defineOp';
 import { jobSchema, jobStateSchema } from '../../../shared/events';
+import { demoJobResultSchema } from '../../../shared/results';
 
 export const jobOps = {
   'jobs.list': defineOp({
@@ -35,6 +36,8 @@ export const jobOps = {
       })
       .strict(),
     output: jobSchema,
+    result: demoJobResultSchema,
+    jobKind: 'demo',
     cli: { path: ['jobs', 'run', 'demo'], help: 'run the demo job (counts and checksums every table)' },
   }),
 };

@@ -1,7 +1,7 @@
 import { BullpenError, inputError } from '../../../shared/errors';
+import { decodeArtifact, type OofRow } from '../../../shared/results';
 import type { Target } from '../../modeling/featureMatrix';
-import { RunStore } from '../../tracking/runStore';
-import type { Workspace } from '../../workspace/workspace';
+import type { RunReader } from '../../tracking/runService';
 
 /** The out-of-fold predictions of a completed CV run: one probability per game that was in a test fold. */
 export interface CvPredictions {
@@ -15,21 +15,13 @@ export interface CvPredictions {
   gamesBySeason: Map<number, number>;
 }
 
-/** Reads `oof.csv` (game_id,date,season,fold,label,p), the artifact runCv writes. */
-function parseOof(text: string): { p: Map<string, number>; gamesBySeason: Map<number, number> } {
-  const lines = text.trim().split('\n');
-  const header = lines[0].split(',');
-  const gi = header.indexOf('game_id');
-  const si = header.indexOf('season');
-  const pi = header.indexOf('p');
-  if (gi < 0 || si < 0 || pi < 0) throw new Error(`oof.csv has an unexpected header: ${lines[0]}`);
+/** Indexes the rows of `oof.csv` (parsed by its schema, shared/results/cv.ts) by game and season. */
+function indexOof(rows: OofRow[]): { p: Map<string, number>; gamesBySeason: Map<number, number> } {
   const p = new Map<string, number>();
   const gamesBySeason = new Map<number, number>();
-  for (let k = 1; k < lines.length; k++) {
-    const f = lines[k].split(',');
-    const season = Number(f[si]);
-    p.set(f[gi], Number(f[pi]));
-    gamesBySeason.set(season, (gamesBySeason.get(season) ?? 0) + 1);
+  for (const r of rows) {
+    p.set(r.gameId, r.p);
+    gamesBySeason.set(r.season, (gamesBySeason.get(r.season) ?? 0) + 1);
   }
   return { p, gamesBySeason };
 }
@@ -38,8 +30,7 @@ function parseOof(text: string): { p: Map<string, number>; gamesBySeason: Map<nu
  * A CV run's out-of-fold predictions for a backtest, refused unless the run is a completed CV and every
  * backtest season has games in its test folds (a season no fold tested has no out-of-sample predictions).
  */
-export async function loadCvPredictions(ws: Workspace, runIdOrPrefix: string, seasons: number[]): Promise<CvPredictions> {
-  const store = new RunStore(ws);
+export async function loadCvPredictions(store: RunReader, runIdOrPrefix: string, seasons: number[]): Promise<CvPredictions> {
   const id = await store.resolveId(runIdOrPrefix);
   const [run] = await store.list({ ids: [id], limit: 1 });
   if (run.kind !== 'cv') {
@@ -50,7 +41,9 @@ export async function loadCvPredictions(ws: Workspace, runIdOrPrefix: string, se
   }
   const text = await store.artifact(id, 'oof.csv');
   if (!text) throw inputError('BACKTEST_RUN_NO_OOF', `CV run ${run.name} stored no out-of-fold predictions (oof.csv)`, { run: id });
-  const { p, gamesBySeason } = parseOof(text);
+  const oof = decodeArtifact('oof.csv', text);
+  if (!oof.ok) throw inputError('BACKTEST_RUN_BAD_OOF', `CV run ${run.name} stored out-of-fold predictions Bullpen cannot read (oof.csv: ${oof.issue}): run the CV again`, { run: id, issue: oof.issue });
+  const { p, gamesBySeason } = indexOof(oof.data);
   const uncovered = seasons.filter((s) => !gamesBySeason.has(s));
   if (uncovered.length) {
     const tested = [...gamesBySeason.keys()].sort((a, b) => a - b);

@@ -4,9 +4,10 @@ import { dataMigration } from './002_data';
 import { featuresMigration } from './003_features';
 import { runsMigration } from './004_runs';
 import { jobErrorsMigration } from './005_job_errors';
+import { typedParamsMigration } from './006_typed_params';
 
 /** Every migration in order. Append new ones; never renumber or edit a released one. */
-export const migrations: Migration[] = [coreMigration, dataMigration, featuresMigration, runsMigration, jobErrorsMigration];
+export const migrations: Migration[] = [coreMigration, dataMigration, featuresMigration, runsMigration, jobErrorsMigration, typedParamsMigration];
 
 export const latestSchemaVersion = (): number => migrations.reduce((v, m) => Math.max(v, m.version), 0);
 

@@ -1,0 +1,22 @@
+import type { DataService } from './data/dataService';
+import type { FeatureService } from './features/featureService';
+import type { JobService } from './jobs/jobService';
+import type { ModelService } from './tracking/modelService';
+import type { RunService } from './tracking/runService';
+import type { WorkerPool } from './workers/workerPool';
+import type { Workspace } from './workspace/workspace';
+
+/**
+ * What the engine's stages work with: the workspace (matrices and prechecks read games through it), the
+ * compute pool, and the services. A stage asks another stage's service, never its tables. The Engine is
+ * one EngineDeps; a test or a sweep worker can assemble another.
+ */
+export interface EngineDeps {
+  workspace: Workspace;
+  pool: WorkerPool;
+  runs: RunService;
+  models: ModelService;
+  features: FeatureService;
+  data: DataService;
+  jobs: JobService;
+}

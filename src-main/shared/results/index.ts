@@ -1,0 +1,7 @@
+/** Typed results end to end: job results and run artifacts, one schema each, shared by every layer. */
+export * from './numbers';
+export * from './metrics';
+export * from './cv';
+export * from './backtest';
+export * from './artifacts';
+export * from './jobResults';
