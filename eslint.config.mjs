@@ -130,7 +130,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: '(^|/)(tasks|protocol|computeWorker)(/|$)',
-              message: 'src-workers/compute/ must not import tasks, the worker protocol or the worker entry: tasks call compute, never the other way (src-workers/README.md).',
+              message:
+                'src-workers/compute/ must not import tasks, the worker protocol or the worker entry: tasks call compute, never the other way (src-workers/README.md).',
             },
           ],
         },

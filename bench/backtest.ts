@@ -111,7 +111,13 @@ function naiveBacktest(games: NaiveGame[]) {
     sortino: (mean / down) * Math.sqrt(183),
     maxDrawdown,
     streak,
-    breakdowns: [group((b) => b.season), group((b) => b.month), group((b) => b.side), group((b) => (b.odds < b.other ? 'favorite' : 'underdog')), group((b) => (b.odds < 2 ? 'short' : 'long'))],
+    breakdowns: [
+      group((b) => b.season),
+      group((b) => b.month),
+      group((b) => b.side),
+      group((b) => (b.odds < b.other ? 'favorite' : 'underdog')),
+      group((b) => (b.odds < 2 ? 'short' : 'long')),
+    ],
   };
 }
 
@@ -131,8 +137,14 @@ function main(): void {
   // Same answer first: the comparison only means something if both sides compute the same backtest.
   const fast = runBacktest(columns, { kind: 'flat' }, { bootstrap: false });
   const slow = naiveBacktest(objects);
-  if (fast.metrics.bets !== slow.bets || Math.abs(fast.metrics.profit - slow.profit) > 1e-6 || Math.abs(fast.metrics.sharpe - slow.sharpe) > 1e-9) {
-    throw new Error(`implementations disagree: ${JSON.stringify({ fast: fast.metrics, slow: { bets: slow.bets, profit: slow.profit, sharpe: slow.sharpe } })}`);
+  if (
+    fast.metrics.bets !== slow.bets ||
+    Math.abs(fast.metrics.profit - slow.profit) > 1e-6 ||
+    Math.abs(fast.metrics.sharpe - slow.sharpe) > 1e-9
+  ) {
+    throw new Error(
+      `implementations disagree: ${JSON.stringify({ fast: fast.metrics, slow: { bets: slow.bets, profit: slow.profit, sharpe: slow.sharpe } })}`,
+    );
   }
   const fastMs: number[] = [];
   const naiveMs: number[] = [];
@@ -158,11 +170,16 @@ function main(): void {
 
   const resultsPath = join(__dirname, 'RESULTS.md');
   if (!existsSync(resultsPath)) {
-    writeFileSync(resultsPath, '# Benchmark results\n\n| date | commit | machine | benchmark | compared | medians | ratio |\n| --- | --- | --- | --- | --- | --- | --- |\n');
+    writeFileSync(
+      resultsPath,
+      '# Benchmark results\n\n| date | commit | machine | benchmark | compared | medians | ratio |\n| --- | --- | --- | --- | --- | --- | --- |\n',
+    );
   }
   let commit = 'unknown';
   try {
-    commit = execSync('git rev-parse --short HEAD', { cwd: __dirname, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = execSync('git rev-parse --short HEAD', { cwd: __dirname, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     // Not a git checkout (a packaged copy): the row still records everything else.
   }

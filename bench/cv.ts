@@ -29,14 +29,27 @@ const RUNS = 3;
 const SEASONS = '2000-2016';
 const CV = { scheme: 'walk-forward', splits: 5, trainDays: 90, testDays: 30, gap: 1, embargo: 1 } as const;
 
-function payloadFor(m: FeatureMatrix, folds: Fold[], mode: 'subset' | 'rebuild', numThreads: number): { payload: CvFoldPayload; transfer: ArrayBuffer[] } {
+function payloadFor(
+  m: FeatureMatrix,
+  folds: Fold[],
+  mode: 'subset' | 'rebuild',
+  numThreads: number,
+): { payload: CvFoldPayload; transfer: ArrayBuffer[] } {
   const x = m.features.slice();
   const y = m.label.slice();
   return {
     payload: {
-      x, y, rows: m.rows, cols: m.cols, featureNames: m.featureNames, datasetMode: mode,
+      x,
+      y,
+      rows: m.rows,
+      cols: m.cols,
+      featureNames: m.featureNames,
+      datasetMode: mode,
       folds: folds.map((f) => ({ index: f.index, train: f.train.slice(), test: f.test.slice() })),
-      params: resolveParams({}, DEFAULT_SEED), numBoostRound: ROUNDS, earlyStoppingRounds: null, numThreads,
+      params: resolveParams({}, DEFAULT_SEED),
+      numBoostRound: ROUNDS,
+      earlyStoppingRounds: null,
+      numThreads,
     },
     transfer: [x.buffer, y.buffer],
   };
@@ -103,7 +116,13 @@ async function main(): Promise<void> {
     const lag = monitorEventLoopDelay({ resolution: 1 });
     lag.enable();
     const t0 = performance.now();
-    const started = await dispatch(engine, 'ml.cv', { features: 'default', target: 'home_win', seasons: SEASONS, ...CV, numBoostRound: ROUNDS });
+    const started = await dispatch(engine, 'ml.cv', {
+      features: 'default',
+      target: 'home_win',
+      seasons: SEASONS,
+      ...CV,
+      numBoostRound: ROUNDS,
+    });
     if (!started.ok) throw new Error(started.error.message);
     const job: Job = await engine.jobs.settled((started.output as Job).id);
     const jobMs = performance.now() - t0;
@@ -121,12 +140,21 @@ async function main(): Promise<void> {
       medianMs: { ours: Math.round(median(oursMs)), naive: Math.round(median(naiveMs)) },
       ratio: +(median(naiveMs) / median(oursMs)).toFixed(2),
       oofLogLoss: { ours: +oursLoss.toFixed(5), naive: +naiveLoss.toFixed(5) },
-      job: { wallMs: Math.round(jobMs), eventLoopDelayMs: { p50: +(lag.percentile(50) / 1e6).toFixed(1), p99: +(lag.percentile(99) / 1e6).toFixed(1), max: +(lag.max / 1e6).toFixed(1) } },
+      job: {
+        wallMs: Math.round(jobMs),
+        eventLoopDelayMs: {
+          p50: +(lag.percentile(50) / 1e6).toFixed(1),
+          p99: +(lag.percentile(99) / 1e6).toFixed(1),
+          max: +(lag.max / 1e6).toFixed(1),
+        },
+      },
     };
     console.log(JSON.stringify(result, null, 2));
     let commit = 'unknown';
     try {
-      commit = execSync('git rev-parse --short HEAD', { cwd: __dirname, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      commit = execSync('git rev-parse --short HEAD', { cwd: __dirname, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
     } catch {
       // not a git checkout: the row still records everything else
     }

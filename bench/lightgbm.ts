@@ -84,7 +84,20 @@ function pythonRuns(c: Case): { construct: number; train: number; predict: numbe
   writeF64(p('x.f64'), c.train.data);
   writeF64(p('y.f64'), c.train.label);
   writeF64(p('t.f64'), c.test.data);
-  writeFileSync(p('job.json'), JSON.stringify({ x: p('x.f64'), y: p('y.f64'), t: p('t.f64'), rows: c.train.rows, cols: c.train.cols, test_rows: c.test.rows, params: c.params, rounds: c.rounds, runs: RUNS }));
+  writeFileSync(
+    p('job.json'),
+    JSON.stringify({
+      x: p('x.f64'),
+      y: p('y.f64'),
+      t: p('t.f64'),
+      rows: c.train.rows,
+      cols: c.train.cols,
+      test_rows: c.test.rows,
+      params: c.params,
+      rounds: c.rounds,
+      runs: RUNS,
+    }),
+  );
   const r = spawnSync(process.env.PYTHON ?? 'python3', ['-c', PYTHON_BENCH, p('job.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`python bench failed: ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { construct: number; train: number; predict: number }[];
@@ -96,7 +109,8 @@ function runCase(c: Case) {
   const testCsv = join(dir, 'test.csv');
   writeCsvChunked(trainCsv, c.train);
   writeCsvChunked(testCsv, c.test);
-  const binding = [], cli = [];
+  const binding = [],
+    cli = [];
   bindingRun(c); // warm-up: page in the addon and allocator
   for (let i = 0; i < RUNS; i++) {
     binding.push(bindingRun(c));
@@ -108,12 +122,31 @@ function runCase(c: Case) {
   }
   const python = pythonRuns(c);
   const med = {
-    binding: { construct: median(binding.map((b) => b.construct)), init: median(binding.map((b) => b.init)), train: median(binding.map((b) => b.train)), predict: median(binding.map((b) => b.predict)) },
-    cli: { construct: median(cli.map((x) => x.construct)), train: median(cli.map((x) => x.train)), predictWall: median(cli.map((x) => x.predictWall)) },
-    python: python && { construct: median(python.map((x) => x.construct)), train: median(python.map((x) => x.train)), predict: median(python.map((x) => x.predict)) },
+    binding: {
+      construct: median(binding.map((b) => b.construct)),
+      init: median(binding.map((b) => b.init)),
+      train: median(binding.map((b) => b.train)),
+      predict: median(binding.map((b) => b.predict)),
+    },
+    cli: {
+      construct: median(cli.map((x) => x.construct)),
+      train: median(cli.map((x) => x.train)),
+      predictWall: median(cli.map((x) => x.predictWall)),
+    },
+    python: python && {
+      construct: median(python.map((x) => x.construct)),
+      train: median(python.map((x) => x.train)),
+      predict: median(python.map((x) => x.predict)),
+    },
   };
   return {
-    name: c.name, rows: c.train.rows, cols: c.train.cols, rounds: c.rounds, testRows: c.test.rows, runs: RUNS, medians: med,
+    name: c.name,
+    rows: c.train.rows,
+    cols: c.train.cols,
+    rounds: c.rounds,
+    testRows: c.test.rows,
+    runs: RUNS,
+    medians: med,
     ratios: {
       trainBindingOverCli: med.binding.train / med.cli.train,
       trainWithInitBindingOverCli: (med.binding.train + med.binding.init) / med.cli.train,
@@ -124,11 +157,26 @@ function runCase(c: Case) {
   };
 }
 
-const common: Params = { objective: 'binary', num_leaves: 63, learning_rate: 0.1, force_col_wise: true, num_threads: 2, seed: 1, verbosity: -1, metric: 'none' };
+const common: Params = {
+  objective: 'binary',
+  num_leaves: 63,
+  learning_rate: 0.1,
+  force_col_wise: true,
+  num_threads: 2,
+  seed: 1,
+  verbosity: -1,
+  metric: 'none',
+};
 const cases: Case[] = [];
 if (hasRetrosheet()) {
   const real = retrosheetFeatures(Array.from({ length: 17 }, (_, i) => 2000 + i));
-  cases.push({ name: `retrosheet ${real.rows}x${real.cols}`, train: real, test: sliceRows(real, 0, Math.min(real.rows, 40_000)), rounds: 100, params: common });
+  cases.push({
+    name: `retrosheet ${real.rows}x${real.cols}`,
+    train: real,
+    test: sliceRows(real, 0, Math.min(real.rows, 40_000)),
+    rounds: 100,
+    params: common,
+  });
 }
 {
   const big = syntheticData({ rows: 500_000, cols: 50, seed: 9, missingRate: 0.02 });
@@ -140,11 +188,20 @@ if (hasRetrosheet()) {
 lightgbmCli();
 const results = cases.map(runCase);
 rmSync(work, { recursive: true, force: true });
-const output = { benchmark: 'lightgbm', pythonLightgbm: pythonLightgbmVersion(), machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) }, results };
+const output = {
+  benchmark: 'lightgbm',
+  pythonLightgbm: pythonLightgbmVersion(),
+  machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+  results,
+};
 process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
 
 let commit = 'uncommitted';
-try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(); } catch { /* not a git checkout */ }
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+} catch {
+  /* not a git checkout */
+}
 const date = new Date().toISOString().slice(0, 10);
 const machine = `${output.machine.cores} cores, ${output.machine.memoryGiB} GiB`;
 const rows = results.flatMap((r) => {

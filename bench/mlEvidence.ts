@@ -37,17 +37,42 @@ async function main(): Promise<void> {
     const bt = await job(engine, 'ml.backtest', { model: name, seasons: '2016', strategy: ['flat', 'edge', 'kelly'], odds: 'close' });
     // The CV's own out-of-sample predictions of 2016: each came from a fold model trained on earlier seasons only.
     const oofCv = await job(engine, 'ml.cv', { model: name, seasons: '2000-2016', scheme: 'season-forward', splits: 5 });
-    const oofBt = await job(engine, 'ml.backtest', { run: oofCv.runId, seasons: '2016', strategy: ['flat', 'edge', 'kelly'], odds: 'close' });
+    const oofBt = await job(engine, 'ml.backtest', {
+      run: oofCv.runId,
+      seasons: '2016',
+      strategy: ['flat', 'edge', 'kelly'],
+      odds: 'close',
+    });
     const result = {
       benchmark: 'mlEvidence',
-      train: { games: train.games, bestIteration: train.bestIteration, valid2015: { logLoss: r4(train.metrics.logLoss), accuracy: r4(train.metrics.accuracy), auc: r4(train.metrics.auc), ece: r4(train.metrics.ece) } },
-      cvSeasonForward: { logLoss: r4(seasonCv.metrics.logLoss), accuracy: r4(seasonCv.metrics.accuracy), folds: seasonCv.folds.map((f) => ({ test: f.testStart.slice(0, 4), logLoss: r4(f.logLoss), accuracy: r4(f.accuracy) })) },
+      train: {
+        games: train.games,
+        bestIteration: train.bestIteration,
+        valid2015: {
+          logLoss: r4(train.metrics.logLoss),
+          accuracy: r4(train.metrics.accuracy),
+          auc: r4(train.metrics.auc),
+          ece: r4(train.metrics.ece),
+        },
+      },
+      cvSeasonForward: {
+        logLoss: r4(seasonCv.metrics.logLoss),
+        accuracy: r4(seasonCv.metrics.accuracy),
+        folds: seasonCv.folds.map((f) => ({ test: f.testStart.slice(0, 4), logLoss: r4(f.logLoss), accuracy: r4(f.accuracy) })),
+      },
       cvWalkForward: { logLoss: r4(walkCv.metrics.logLoss), accuracy: r4(walkCv.metrics.accuracy), games: walkCv.metrics.games },
       backtest2016: {
         games: bt.games,
         model: { logLoss: r4(bt.model?.logLoss), accuracy: r4(bt.model?.accuracy) },
         pinnacleClose: { logLoss: r4(bt.model?.marketLogLoss), accuracy: r4(bt.model?.marketAccuracy) },
-        strategies: bt.strategies.map((s) => ({ label: s.label, bets: s.bets, hitRate: r4(s.hitRate), roi: r4(s.roi), roiCi: s.roiCi?.map((v) => r4(v)), roiPValue: r4(s.roiPValue) })),
+        strategies: bt.strategies.map((s) => ({
+          label: s.label,
+          bets: s.bets,
+          hitRate: r4(s.hitRate),
+          roi: r4(s.roi),
+          roiCi: s.roiCi?.map((v) => r4(v)),
+          roiPValue: r4(s.roiPValue),
+        })),
         best: bt.best,
         deflatedSharpe: r4(bt.deflatedSharpe),
         pbo: r4(bt.pbo),
@@ -57,7 +82,14 @@ async function main(): Promise<void> {
         games: oofBt.games,
         model: { logLoss: r4(oofBt.model?.logLoss), accuracy: r4(oofBt.model?.accuracy) },
         pinnacleClose: { logLoss: r4(oofBt.model?.marketLogLoss), accuracy: r4(oofBt.model?.marketAccuracy) },
-        strategies: oofBt.strategies.map((s) => ({ label: s.label, bets: s.bets, hitRate: r4(s.hitRate), roi: r4(s.roi), roiCi: s.roiCi?.map((v) => r4(v)), roiPValue: r4(s.roiPValue) })),
+        strategies: oofBt.strategies.map((s) => ({
+          label: s.label,
+          bets: s.bets,
+          hitRate: r4(s.hitRate),
+          roi: r4(s.roi),
+          roiCi: s.roiCi?.map((v) => r4(v)),
+          roiPValue: r4(s.roiPValue),
+        })),
         best: oofBt.best,
         deflatedSharpe: r4(oofBt.deflatedSharpe),
         pbo: r4(oofBt.pbo),
@@ -66,14 +98,17 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
     let commit = 'unknown';
     try {
-      commit = execSync('git rev-parse --short HEAD', { cwd: __dirname, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      commit = execSync('git rev-parse --short HEAD', { cwd: __dirname, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
     } catch {
       // not a git checkout
     }
     const b = result.backtest2016;
     const o = result.backtest2016CvOof;
     const s = (label: string, from = b) => from.strategies.find((x) => x.label.startsWith(label));
-    const roi = (x: ReturnType<typeof s>) => (x ? `${((x.roi ?? 0) * 100).toFixed(1)}% [${(x.roiCi ?? []).map((v) => ((v ?? 0) * 100).toFixed(1)).join(', ')}]` : '—');
+    const roi = (x: ReturnType<typeof s>) =>
+      x ? `${((x.roi ?? 0) * 100).toFixed(1)}% [${(x.roiCi ?? []).map((v) => ((v ?? 0) * 100).toFixed(1)).join(', ')}]` : '—';
     appendFileSync(
       join(__dirname, 'RESULTS.md'),
       `| ${new Date().toISOString().slice(0, 10)} | ${commit} | ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB | mlEvidence | real data: LightGBM on default features, train 2000–2014 + early stop 2015, CV 2000–2015, backtest 2016 vs Pinnacle close (model; and CV 2000–2016 out-of-fold) | ` +

@@ -108,7 +108,12 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'serve',
       machine: { cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30) },
-      coldStartMs: { bullpenServe: round(median(coldServe)), bareFastify: round(median(coldBare)), runs: COLD_RUNS, ratio: round(median(coldServe) / median(coldBare)) },
+      coldStartMs: {
+        bullpenServe: round(median(coldServe)),
+        bareFastify: round(median(coldBare)),
+        runs: COLD_RUNS,
+        ratio: round(median(coldServe) / median(coldBare)),
+      },
       roundTripMs: {
         op: 'jobs.list {limit:1} (HTTP → engine child → DuckDB) vs bare fastify POST',
         calls: CALLS,

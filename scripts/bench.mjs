@@ -6,7 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bench');
-const available = readdirSync(benchDir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+const available = readdirSync(benchDir)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3));
 const names = process.argv.slice(2);
 if (names.length === 0) {
   process.stderr.write(`usage: npm run bench -- <name> [...]\nbenchmarks: ${available.join(', ')}\n`);

@@ -27,7 +27,10 @@ function fail(message) {
  */
 function serveInstead(reason) {
   console.error(`\nbullpen: ${reason}\nbullpen: starting the same UI in serve mode instead; open the URL below in a browser.\n`);
-  const child = spawn(process.execPath, [join(root, 'bin', 'bullpen.js'), 'serve', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  const child = spawn(process.execPath, [join(root, 'bin', 'bullpen.js'), 'serve', ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   return null;
@@ -47,10 +50,17 @@ function buildIfNeeded() {
   const outputs = BUILD_OUTPUTS.map((p) => join(root, p));
   const missing = outputs.some((p) => !existsSync(p));
   const oldestOutput = missing ? 0 : Math.min(...outputs.map((p) => statSync(p).mtimeMs));
-  const newestSource = Math.max(...SOURCE_DIRS.map((d) => join(root, d)).filter(existsSync).map(newestMtime));
+  const newestSource = Math.max(
+    ...SOURCE_DIRS.map((d) => join(root, d))
+      .filter(existsSync)
+      .map(newestMtime),
+  );
   if (!missing && newestSource <= oldestOutput) return;
   console.log(missing ? 'bullpen: building the app (first start)…' : 'bullpen: sources changed, rebuilding…');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) fail('the build failed (see above). Fix it and run `npm start` again.');
 }
 
@@ -76,7 +86,10 @@ const CAUSE_CHARS = 160;
  * trace it adds (`RequestError: getaddrinfo ENOTFOUND github.com` → `getaddrinfo ENOTFOUND github.com`).
  */
 function installerCause(stderr) {
-  const first = String(stderr ?? '').split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('at '));
+  const first = String(stderr ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !l.startsWith('at '));
   if (!first) return null;
   const cause = first.replace(/^[A-Za-z]*Error:\s*/, '');
   return cause.length > CAUSE_CHARS ? `${cause.slice(0, CAUSE_CHARS)}…` : cause;

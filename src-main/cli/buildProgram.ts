@@ -85,7 +85,8 @@ const MAX_PORT = 65535;
 /** A TCP port, 0 to 65535 (0 lets the system pick); anything else is bad usage, not an internal error. */
 function parsePort(raw: string): number {
   const port = coerceScalar({ type: 'number', integer: true }, raw, '--port') as number;
-  if (port < 0 || port > MAX_PORT) throw new InvalidArgumentError(`--port: ${port} is not a port number (0 to ${MAX_PORT}; 0 picks a free one)`);
+  if (port < 0 || port > MAX_PORT)
+    throw new InvalidArgumentError(`--port: ${port} is not a port number (0 to ${MAX_PORT}; 0 picks a free one)`);
   return port;
 }
 
@@ -139,7 +140,10 @@ function addOpCommand(root: Command, name: OpName, def: OpDef, onInvoke: (inv: I
     cmd.argument(p.syntax, p.field.description ?? p.field.name, (value: string, previous: unknown) =>
       p.variadic
         ? // Each word is one element: file names may contain commas, so positionals are never split.
-          [...((previous as unknown[] | undefined) ?? []), p.field.kind.type === 'array' ? coerceScalar(p.field.kind.element, value, p.name) : value]
+          [
+            ...((previous as unknown[] | undefined) ?? []),
+            p.field.kind.type === 'array' ? coerceScalar(p.field.kind.element, value, p.name) : value,
+          ]
         : coerceScalar(p.field.kind, value, p.name),
     );
   }
@@ -197,7 +201,13 @@ export function buildProgram(onInvoke: (inv: Invocation) => Promise<void>, ops: 
     );
   addGlobalFlags(serve, false);
   serve.action(async (opts: Record<string, unknown>) => {
-    await onInvoke({ kind: 'serve', port: opts.port as number, host: opts.host as string, allowWrite: (opts.allowWrite as string[] | undefined) ?? [], flags: globalFlags(opts) });
+    await onInvoke({
+      kind: 'serve',
+      port: opts.port as number,
+      host: opts.host as string,
+      allowWrite: (opts.allowWrite as string[] | undefined) ?? [],
+      flags: globalFlags(opts),
+    });
   });
 
   // exitOverride on every command so usage errors come back as exceptions (exit 2), not process.exit.

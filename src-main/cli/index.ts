@@ -42,7 +42,11 @@ export async function runCli(rawArgv: string[], io: CliIO = processIO): Promise<
       if (argv.includes('--json')) io.out(`${JSON.stringify({ error: { code: usage.code, message: usage.message } })}\n`);
       return usage.exitCode;
     }
-    return printError(io, err instanceof BullpenError ? err : new BullpenError('internal', 'INTERNAL', String(err)), argv.includes('--json'));
+    return printError(
+      io,
+      err instanceof BullpenError ? err : new BullpenError('internal', 'INTERNAL', String(err)),
+      argv.includes('--json'),
+    );
   }
 }
 

@@ -18,7 +18,8 @@ export const processIO: CliIO = {
 
 /** Reports a failure the way docs/CONVENTIONS.md says: a JSON error on stdout with --json, and a last line on stderr. */
 export function printError(io: CliIO, err: BullpenError, json: boolean): number {
-  if (json) io.out(`${JSON.stringify({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } })}\n`);
+  if (json)
+    io.out(`${JSON.stringify({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } })}\n`);
   io.err(`bullpen: ${err.message}\n`);
   return err.exitCode;
 }
@@ -35,7 +36,11 @@ function table(rows: Record<string, unknown>[], columns?: string[]): string {
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cells = rows.map((r) => cols.map((c) => cell(r[c])));
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
-  const line = (vals: string[]): string => vals.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (vals: string[]): string =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return `${[line(cols), ...cells.map(line)].join('\n')}\n`;
 }
 

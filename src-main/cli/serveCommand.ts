@@ -15,7 +15,9 @@ function allowedFolder(dir: string): string {
   } catch {
     // said below
   }
-  throw new BullpenError('usage', 'BAD_ALLOW_WRITE', `--allow-write ${dir} is not an existing folder: create it first or drop the flag`, { dir });
+  throw new BullpenError('usage', 'BAD_ALLOW_WRITE', `--allow-write ${dir} is not an existing folder: create it first or drop the flag`, {
+    dir,
+  });
 }
 
 /**
@@ -25,10 +27,15 @@ function allowedFolder(dir: string): string {
 export async function runServe(inv: Extract<Invocation, { kind: 'serve' }>, io: CliIO, workspacePath: string): Promise<number> {
   const other = readLiveServerFile(workspacePath);
   if (other) {
-    throw new BullpenError('conflict', 'ALREADY_SERVED', `${workspacePath} is already served at ${other.origin} (pid ${other.pid}); stop that one or pass another --workspace`, {
-      origin: other.origin,
-      pid: other.pid,
-    });
+    throw new BullpenError(
+      'conflict',
+      'ALREADY_SERVED',
+      `${workspacePath} is already served at ${other.origin} (pid ${other.pid}); stop that one or pass another --workspace`,
+      {
+        origin: other.origin,
+        pid: other.pid,
+      },
+    );
   }
   const allowWrite = inv.allowWrite.map(allowedFolder);
   const engine = await EngineProcess.start({ workspacePath, allowWrite });
@@ -46,7 +53,9 @@ export async function runServe(inv: Extract<Invocation, { kind: 'serve' }>, io: 
   }
   writeServerFile({ origin: server.origin, token: server.token, ownerToken, pid: process.pid, workspace: workspacePath });
   if (inv.flags.json) {
-    io.out(`${JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token, workspace: workspacePath, enginePid: engine.pid })}\n`);
+    io.out(
+      `${JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token, workspace: workspacePath, enginePid: engine.pid })}\n`,
+    );
   } else {
     io.out(`Bullpen is serving ${workspacePath}\nOpen ${server.url}\n(the token after # is this launch's password; Ctrl-C stops)\n`);
   }

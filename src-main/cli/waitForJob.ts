@@ -11,7 +11,13 @@ const BAR_SCALE = 100;
  * Follows a job to its final state through the transport's events, drawing a progress bar on a terminal.
  * Ctrl-C asks the engine to cancel the job (the job then ends `cancelled`) rather than killing the CLI.
  */
-export async function waitForJob(transport: Transport, started: Job, io: CliIO, events: EngineEvent[], subscribe: (cb: (e: EngineEvent) => void) => () => void): Promise<Job> {
+export async function waitForJob(
+  transport: Transport,
+  started: Job,
+  io: CliIO,
+  events: EngineEvent[],
+  subscribe: (cb: (e: EngineEvent) => void) => () => void,
+): Promise<Job> {
   const bar = io.errIsTTY
     ? new SingleBar({ format: '{bar} {percentage}% | {message}', stream: process.stderr, hideCursor: true }, Presets.shades_classic)
     : null;
@@ -61,7 +67,8 @@ export function jobFailure(job: Job): BullpenError | null {
   if (job.state === 'completed') return null;
   const details = { job };
   if (job.state === 'cancelled') return new BullpenError('cancelled', 'JOB_CANCELLED', `job ${job.id} was cancelled`, details);
-  if (job.state === 'interrupted') return new BullpenError('internal', 'JOB_INTERRUPTED', `job ${job.id} was interrupted: ${job.message}`, details);
+  if (job.state === 'interrupted')
+    return new BullpenError('internal', 'JOB_INTERRUPTED', `job ${job.id} was interrupted: ${job.message}`, details);
   // A job keeps its error's kind, so a bad input found mid-job still exits 3, an MLflow outage 4, and so on.
   if (job.errorKind && job.errorCode) return new BullpenError(job.errorKind, job.errorCode, job.error ?? job.message, details);
   return new BullpenError('internal', 'JOB_FAILED', `job ${job.id} failed: ${job.error ?? job.message}`, details);

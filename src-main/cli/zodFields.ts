@@ -97,5 +97,8 @@ export function inputFields(input: z.ZodType): FieldSpec[] {
 
 /** `stepDelayMs` → `step-delay-ms`: the flag spelling for a camelCase field. */
 export function kebab(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/_/g, '-').toLowerCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/_/g, '-')
+    .toLowerCase();
 }

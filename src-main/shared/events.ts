@@ -35,6 +35,11 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     /** The job that logged it, so a client following one job (the CLI) can show that job's lines. */
     jobId: z.string().optional(),
   }),
-  z.object({ type: z.literal('engine'), status: z.enum(['starting', 'ready', 'restarted', 'crashed']), message: z.string(), at: z.string() }),
+  z.object({
+    type: z.literal('engine'),
+    status: z.enum(['starting', 'ready', 'restarted', 'crashed']),
+    message: z.string(),
+    at: z.string(),
+  }),
 ]);
 export type EngineEvent = z.infer<typeof engineEventSchema>;

@@ -25,5 +25,8 @@ export interface CvFoldTaskResult {
 /** Trains and scores a group of CV folds in one worker (the matrix binned once for the group). */
 export const cvFold = defineTask(cvFoldPayloadSchema, async (p, ctx): Promise<TaskResult<CvFoldTaskResult>> => {
   const folds = await fitFolds(p, ctx);
-  return { value: { folds }, transfer: transferables(...folds.flatMap((f) => [f.pred, f.importanceGain, f.importanceSplit, f.validCurve])) };
+  return {
+    value: { folds },
+    transfer: transferables(...folds.flatMap((f) => [f.pred, f.importanceGain, f.importanceSplit, f.validCurve])),
+  };
 });

@@ -56,23 +56,36 @@ export interface PredictBacktestResult {
  * Sharpe ratio and PBO of picking the best.
  */
 export const predictBacktest = defineTask(predictBacktestPayloadSchema, (p, ctx): TaskResult<PredictBacktestResult> => {
-  if (p.pHome && p.pHome.length !== p.games.homeWin.length) throw new Error(`pHome has ${p.pHome.length} values for ${p.games.homeWin.length} games`);
+  if (p.pHome && p.pHome.length !== p.games.homeWin.length)
+    throw new Error(`pHome has ${p.pHome.length} values for ${p.games.homeWin.length} games`);
   const pHome = p.model ? predictProbabilities(p.model) : (p.pHome ?? new Float64Array(p.games.homeWin.length).fill(Number.NaN));
   ctx.progress(0.2, 'scored the games; betting');
   ctx.throwIfCancelled();
   const g = p.games;
   const cmp = compareStrategies(
     {
-      dates: g.days, seasons: g.seasons, homeWin: g.homeWin, pHome, ...(g.pEloHome ? { pEloHome: g.pEloHome } : {}),
-      openHome: g.openHome, openAway: g.openAway, closeHome: g.closeHome, closeAway: g.closeAway,
+      dates: g.days,
+      seasons: g.seasons,
+      homeWin: g.homeWin,
+      pHome,
+      ...(g.pEloHome ? { pEloHome: g.pEloHome } : {}),
+      openHome: g.openHome,
+      openAway: g.openAway,
+      closeHome: g.closeHome,
+      closeAway: g.closeAway,
     },
     p.strategies,
     { price: p.price, bootstrap: { resamples: p.bootstrapResamples, confidence: 0.95, seed: p.seed, blockLength: 1 } },
   );
   ctx.progress(1, 'backtest done');
   const outcomes = cmp.results.map((r) => ({
-    strategy: r.strategy, metrics: r.metrics, breakdowns: r.breakdowns,
-    day: r.daily.day, equity: r.daily.equity, drawdown: r.daily.drawdown, profit: r.daily.profit,
+    strategy: r.strategy,
+    metrics: r.metrics,
+    breakdowns: r.breakdowns,
+    day: r.daily.day,
+    equity: r.daily.equity,
+    drawdown: r.daily.drawdown,
+    profit: r.daily.profit,
   }));
   return {
     value: { pHome, outcomes, best: cmp.best, deflatedSharpe: cmp.deflatedSharpe, pbo: cmp.pbo },

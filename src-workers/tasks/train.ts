@@ -19,5 +19,14 @@ export type TrainTaskResult = FittedModel;
 /** Trains one LightGBM model on transferred matrices; every buffer of the answer goes back transferred. */
 export const train = defineTask(trainPayloadSchema, async (p, ctx): Promise<TaskResult<TrainTaskResult>> => {
   const value = await fitModel(p, ctx);
-  return { value, transfer: transferables(value.importanceGain, value.importanceSplit, value.validPred, value.trainPred, ...value.curves.map((c) => c.values)) };
+  return {
+    value,
+    transfer: transferables(
+      value.importanceGain,
+      value.importanceSplit,
+      value.validPred,
+      value.trainPred,
+      ...value.curves.map((c) => c.values),
+    ),
+  };
 });

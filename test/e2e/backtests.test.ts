@@ -26,7 +26,9 @@ describe.skipIf(!hasChromium())('Backtests screen (serve mode, headless Chromium
     await page.click('[data-testid="bt-start"]');
     await page.waitForSelector('[data-testid="job-row"][data-state="completed"]', { timeout: JOB_TIMEOUT_MS });
     await page.waitForSelector('[data-testid="bt-result"]', { timeout: JOB_TIMEOUT_MS });
-    const rows = await page.$$eval('[data-testid="bt-strategy-row"]', (trs) => trs.map((tr) => ({ label: (tr as HTMLElement).dataset.label, ml: (tr as HTMLElement).dataset.ml })));
+    const rows = await page.$$eval('[data-testid="bt-strategy-row"]', (trs) =>
+      trs.map((tr) => ({ label: (tr as HTMLElement).dataset.label, ml: (tr as HTMLElement).dataset.ml })),
+    );
     expect(rows.filter((r) => r.ml === 'true').map((r) => r.label)).toEqual(['edge>=0.02', 'kelly 0.25 cap 0.05']);
     expect(rows.filter((r) => r.ml === 'false').map((r) => r.label)).toEqual(['home', 'favorite', 'underdog', 'elo edge>=0.02']);
     for (const chart of ['chart-bt-equity', 'chart-bt-drawdown', 'chart-bt-breakdown']) {
@@ -35,7 +37,8 @@ describe.skipIf(!hasChromium())('Backtests screen (serve mode, headless Chromium
     }
     expect(await page.textContent('[data-testid="bt-dsr"]')).toMatch(/^-?\d/);
     // Drawdown in units of stake next to the share of the peak (flat stakes can lose more than the bankroll).
-    for (const dd of await page.$$eval('[data-testid="bt-max-dd"]', (tds) => tds.map((td) => td.textContent ?? ''))) expect(dd).toMatch(/^\d+(\.\d)? u \(\d+\.\d%\)$/);
+    for (const dd of await page.$$eval('[data-testid="bt-max-dd"]', (tds) => tds.map((td) => td.textContent ?? '')))
+      expect(dd).toMatch(/^\d+(\.\d)? u \(\d+\.\d%\)$/);
     expect(await wb.cspViolations()).toEqual([]);
     await screenshot(page, 'backtests-result');
   });
@@ -51,9 +54,16 @@ describe.skipIf(!hasChromium())('Backtests screen (serve mode, headless Chromium
     expect(await banner.textContent()).toMatch(/not strictly before the backtest window/);
   });
 
-  it('backtests a CV run\'s out-of-fold predictions chosen on the page, only on the games its test folds held', async () => {
+  it("backtests a CV run's out-of-fold predictions chosen on the page, only on the games its test folds held", async () => {
     const cv = await runJobOverApi(wb.serve, 'ml.cv', {
-      features: 'default', target: 'home_win', seasons: '2010-2012', scheme: 'season-forward', splits: 1, name: 'cv-for-2012', numBoostRound: 40, earlyStoppingRounds: 10,
+      features: 'default',
+      target: 'home_win',
+      seasons: '2010-2012',
+      scheme: 'season-forward',
+      splits: 1,
+      name: 'cv-for-2012',
+      numBoostRound: 40,
+      earlyStoppingRounds: 10,
     });
     expect(cv.state, cv.error ?? '').toBe('completed');
     const cvResult = jobResult(cv, 'ml.cv');
@@ -66,7 +76,9 @@ describe.skipIf(!hasChromium())('Backtests screen (serve mode, headless Chromium
     await page.click('[data-testid="bt-start"]');
     await page.waitForSelector('[data-testid="bt-cv-run"]', { timeout: JOB_TIMEOUT_MS });
     expect(await page.textContent('[data-testid="bt-cv-run"]')).toBe('cv-for-2012');
-    const rows = await page.$$eval('[data-testid="bt-strategy-row"]', (trs) => trs.map((tr) => ({ label: (tr as HTMLElement).dataset.label, ml: (tr as HTMLElement).dataset.ml })));
+    const rows = await page.$$eval('[data-testid="bt-strategy-row"]', (trs) =>
+      trs.map((tr) => ({ label: (tr as HTMLElement).dataset.label, ml: (tr as HTMLElement).dataset.ml })),
+    );
     expect(rows.filter((r) => r.ml === 'true').map((r) => r.label)).toEqual(['edge>=0.02']);
     const runId = await page.getAttribute('[data-testid="bt-result"]', 'data-run-id');
     const run = await apiCall(wb.serve, 'ml.runs.get', { id: runId ?? '' });

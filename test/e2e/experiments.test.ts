@@ -31,7 +31,9 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
     await page.fill('[data-testid="train-rounds"]', '60');
     await page.click('[data-testid="train-start"]');
     await page.waitForSelector('[data-testid="job-row"][data-state="completed"]', { timeout: JOB_TIMEOUT_MS });
-    const row = await page.waitForSelector('[data-testid="run-row"][data-run-name="ui-model"][data-status="completed"]', { timeout: JOB_TIMEOUT_MS });
+    const row = await page.waitForSelector('[data-testid="run-row"][data-run-name="ui-model"][data-status="completed"]', {
+      timeout: JOB_TIMEOUT_MS,
+    });
     const logLoss = Number(await row.$eval('[data-metric="logLoss"]', (el) => el.textContent));
     expect(logLoss).toBeGreaterThan(0.5);
     expect(logLoss).toBeLessThan(0.75);
@@ -42,18 +44,29 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
   });
 
   it('compares two runs side by side: metric differences, the parameters that differ, calibration and importance charts', async () => {
-    const other = await runJobOverApi(wb.serve, 'ml.train', { train: '2010', valid: '2011', name: 'other-model', numBoostRound: 60, params: { num_leaves: 7 } });
+    const other = await runJobOverApi(wb.serve, 'ml.train', {
+      train: '2010',
+      valid: '2011',
+      name: 'other-model',
+      numBoostRound: 60,
+      params: { num_leaves: 7 },
+    });
     expect(other.state, other.error ?? '').toBe('completed');
     const { page } = wb;
     await wb.openScreen('experiments');
     await page.waitForSelector('[data-testid="run-row"][data-run-name="other-model"]');
-    for (const name of ['ui-model', 'other-model']) await page.check(`[data-testid="run-row"][data-run-name="${name}"] [data-testid="run-select"]`);
+    for (const name of ['ui-model', 'other-model'])
+      await page.check(`[data-testid="run-row"][data-run-name="${name}"] [data-testid="run-select"]`);
     await page.click('[data-testid="compare-runs"]');
     await page.waitForSelector('[data-testid="compare-metrics"] tr[data-metric="logLoss"]');
-    const cells = await page.$$eval('[data-testid="compare-metrics"] tr[data-metric="logLoss"] td', (tds) => tds.map((td) => td.textContent ?? ''));
+    const cells = await page.$$eval('[data-testid="compare-metrics"] tr[data-metric="logLoss"] td', (tds) =>
+      tds.map((td) => td.textContent ?? ''),
+    );
     expect(cells[0]).toBe('logLoss');
     expect(cells[2]).toMatch(/\([+-]\d/);
-    const differing = await page.$$eval('[data-testid="compare-params"] tr[data-param]', (rows) => rows.map((r) => (r as HTMLElement).dataset.param));
+    const differing = await page.$$eval('[data-testid="compare-params"] tr[data-param]', (rows) =>
+      rows.map((r) => (r as HTMLElement).dataset.param),
+    );
     expect(differing).toContain('num_leaves');
     await page.waitForSelector('[data-testid="chart-calibration"][data-drawn="true"]');
     await page.waitForSelector('[data-testid="chart-importance"][data-drawn="true"]');
@@ -64,9 +77,15 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
     await screenshot(page, 'experiments-compare');
   });
 
-  it('shows a CV run\'s folds on a timeline: one row per fold with train, gap and test windows, counts on hover', async () => {
+  it("shows a CV run's folds on a timeline: one row per fold with train, gap and test windows, counts on hover", async () => {
     const cv = await runJobOverApi(wb.serve, 'ml.cv', {
-      features: 'default', target: 'home_win', seasons: '2010-2012', scheme: 'walk-forward', name: 'ui-cv', numBoostRound: 40, earlyStoppingRounds: 10,
+      features: 'default',
+      target: 'home_win',
+      seasons: '2010-2012',
+      scheme: 'walk-forward',
+      name: 'ui-cv',
+      numBoostRound: 40,
+      earlyStoppingRounds: 10,
     });
     expect(cv.state, cv.error ?? '').toBe('completed');
     const { folds } = jobResult(cv, 'ml.cv');
@@ -82,7 +101,10 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
     expect(bars.length).toBeGreaterThanOrEqual(2 * folds.length);
     // One row per fold, fold 1 at the top.
     const rows = await page.$$eval('[data-testid="chart-cv-folds"] .ytick text', (ts) =>
-      ts.map((t) => ({ text: t.textContent ?? '', y: t.getBoundingClientRect().top })).sort((p, q) => p.y - q.y).map((t) => t.text),
+      ts
+        .map((t) => ({ text: t.textContent ?? '', y: t.getBoundingClientRect().top }))
+        .sort((p, q) => p.y - q.y)
+        .map((t) => t.text),
     );
     expect(rows).toEqual(folds.map((_f, k) => `fold ${k + 1}`));
     // Hover the widest bar (a training window): its label carries the fold's counts.
@@ -102,7 +124,10 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
     await page.click('[data-testid="cv-card"] summary');
     // Every option list comes from the shared vocabulary; season-forward has no day windows to set.
     expect(await page.$$eval('[data-testid="cv-scheme"] option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
-      'walk-forward', 'season-forward', 'rolling', 'within-season',
+      'walk-forward',
+      'season-forward',
+      'rolling',
+      'within-season',
     ]);
     await page.selectOption('[data-testid="cv-scheme"]', 'season-forward');
     expect(await page.$('[data-testid="cv-train-days"]')).toBeNull();
@@ -111,8 +136,12 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
     await page.fill('[data-testid="cv-seasons"]', '2010-2012');
     await page.fill('[data-testid="cv-splits"]', '5');
     await page.click('[data-testid="cv-start"]');
-    const failed = await page.waitForSelector('[data-testid="cv-job"] [data-testid="job-row"][data-state="failed"]', { timeout: JOB_TIMEOUT_MS });
-    expect(await failed.$eval('[data-testid="job-message"]', (el) => el.textContent)).toMatch(/season-forward with 5 splits needs at least/);
+    const failed = await page.waitForSelector('[data-testid="cv-job"] [data-testid="job-row"][data-state="failed"]', {
+      timeout: JOB_TIMEOUT_MS,
+    });
+    expect(await failed.$eval('[data-testid="job-message"]', (el) => el.textContent)).toMatch(
+      /season-forward with 5 splits needs at least/,
+    );
 
     // Rolling windows with every setting of the form.
     await page.selectOption('[data-testid="cv-scheme"]', 'rolling');
@@ -126,7 +155,9 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
     await page.fill('[data-testid="cv-name"]', 'form-cv');
     await page.fill('[data-testid="cv-rounds"]', '40');
     await page.click('[data-testid="cv-start"]');
-    await page.waitForSelector('[data-testid="cv-job"] [data-testid="job-row"][data-state="running"], [data-testid="cv-job"] [data-testid="job-row"][data-state="completed"]');
+    await page.waitForSelector(
+      '[data-testid="cv-job"] [data-testid="job-row"][data-state="running"], [data-testid="cv-job"] [data-testid="job-row"][data-state="completed"]',
+    );
     await page.waitForSelector('[data-testid="cv-job"] [data-testid="job-row"][data-state="completed"]', { timeout: JOB_TIMEOUT_MS });
     const result = await page.waitForSelector('[data-testid="cv-result"]');
     expect(await result.getAttribute('data-folds')).toBe('3');
@@ -137,7 +168,9 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
     await page.click('[data-testid="cv-show"]');
     await page.waitForSelector(`[data-testid="run-detail"][data-kind="cv"][data-run-id="${runId}"]`);
     await page.waitForSelector('[data-testid="chart-cv-folds"][data-drawn="true"]');
-    const testWindows = await page.$$eval('[data-testid="cv-folds"] tr[data-fold]', (rows) => rows.map((r) => r.children[2].textContent ?? ''));
+    const testWindows = await page.$$eval('[data-testid="cv-folds"] tr[data-fold]', (rows) =>
+      rows.map((r) => r.children[2].textContent ?? ''),
+    );
     expect(testWindows).toHaveLength(3);
     for (const window of testWindows) {
       const [from, to] = window.split(' … ').map((d) => Date.parse(`${d}T00:00:00Z`));
@@ -146,8 +179,19 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
 
     // What the engine recorded is what the form said.
     const run = await apiCall(wb.serve, 'ml.runs.get', { id: runId });
-    const recorded = Object.fromEntries(['scheme', 'splits', 'trainDays', 'testDays', 'gap', 'embargo', 'numBoostRound', 'seasons'].map((k) => [k, String(run.params[k])]));
-    expect(recorded).toEqual({ scheme: 'rolling', splits: '3', trainDays: '120', testDays: '20', gap: '2', embargo: '3', numBoostRound: '40', seasons: '2010-2012' });
+    const recorded = Object.fromEntries(
+      ['scheme', 'splits', 'trainDays', 'testDays', 'gap', 'embargo', 'numBoostRound', 'seasons'].map((k) => [k, String(run.params[k])]),
+    );
+    expect(recorded).toEqual({
+      scheme: 'rolling',
+      splits: '3',
+      trainDays: '120',
+      testDays: '20',
+      gap: '2',
+      embargo: '3',
+      numBoostRound: '40',
+      seasons: '2010-2012',
+    });
     expect(run.children.filter((c) => c.kind === 'cv-fold')).toHaveLength(3);
     expect(await wb.cspViolations()).toEqual([]);
     await page.click('[data-testid="cv-card"] summary');
@@ -182,7 +226,9 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
       return path;
     };
 
-    const csv = readFileSync(await save('csv'), 'utf8').trimEnd().split('\n');
+    const csv = readFileSync(await save('csv'), 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(csv[0]).toBe('game_id,date,label,p');
     const rows = csv.slice(1).map((line) => line.split(','));
     expect(rows).toHaveLength(games);
@@ -208,4 +254,3 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
     expect(await wb.cspViolations()).toEqual([]);
   });
 });
-

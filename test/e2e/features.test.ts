@@ -27,7 +27,11 @@ describe.skipIf(!hasChromium())('first start and the Features screen (serve mode
     expect(await page.$('[data-testid="data-synthetic"]')).not.toBeNull();
     expect(await page.$('[data-testid="first-start"]')).toBeNull();
     const jobs = await page.evaluate(async (token) => {
-      const res = await fetch('/api/ops/jobs.list', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+      const res = await fetch('/api/ops/jobs.list', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: '{}',
+      });
       return ((await res.json()) as { jobs: { kind: string }[] }).jobs.filter((j) => j.kind === 'demo.build').length;
     }, serve.token);
     expect(jobs).toBe(1);
@@ -69,7 +73,9 @@ describe.skipIf(!hasChromium())('first start and the Features screen (serve mode
 
     await page.waitForSelector('[data-testid="feature-quality"]');
     expect(await page.textContent('[data-testid="quality-missing"]')).toMatch(/%$/);
-    expect(Number(await page.textContent('[data-testid="quality-max"]'))).toBeGreaterThan(Number(await page.textContent('[data-testid="quality-min"]')));
+    expect(Number(await page.textContent('[data-testid="quality-max"]'))).toBeGreaterThan(
+      Number(await page.textContent('[data-testid="quality-min"]')),
+    );
     expect(await wb.cspViolations()).toEqual([]);
     await screenshot(page, 'features-detail');
 

@@ -20,12 +20,20 @@ async function recordJobRows(page: Page): Promise<void> {
       }
     };
     note();
-    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state', 'data-progress'] });
+    new MutationObserver(note).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['data-state', 'data-progress'],
+    });
   });
 }
 
 const jobHistory = (page: Page, id: string) =>
-  page.evaluate((jobId) => (window as unknown as { __jobHistory: Record<string, { state: string; progress: number }[]> }).__jobHistory[jobId] ?? [], id);
+  page.evaluate(
+    (jobId) => (window as unknown as { __jobHistory: Record<string, { state: string; progress: number }[]> }).__jobHistory[jobId] ?? [],
+    id,
+  );
 
 /** Clicks "Run demo job" with the given settings and returns the id of the row that appears for it. */
 async function startDemoFromPage(page: Page, rounds: number, stepDelayMs: number): Promise<string> {
@@ -37,7 +45,9 @@ async function startDemoFromPage(page: Page, rounds: number, stepDelayMs: number
   await page.click('[data-testid="run-demo-job"]');
   const handle = await page.waitForFunction(
     (ids) =>
-      [...document.querySelectorAll<HTMLElement>('[data-testid="job-row"]')].map((r) => r.dataset.jobId).find((id) => id && !ids.includes(id)),
+      [...document.querySelectorAll<HTMLElement>('[data-testid="job-row"]')]
+        .map((r) => r.dataset.jobId)
+        .find((id) => id && !ids.includes(id)),
     known,
     { timeout: JOB_TIMEOUT_MS },
   );

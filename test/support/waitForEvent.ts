@@ -3,7 +3,10 @@ import type { EngineEvent } from '../../src-main/shared/events';
 type Subscribe = (cb: (event: EngineEvent) => void) => () => void;
 
 /** Resolves with the first event matching `predicate`; tests wait on events, never on the clock. */
-export function waitForEvent<E extends EngineEvent = EngineEvent>(subscribe: Subscribe, predicate: (e: EngineEvent) => boolean): Promise<E> {
+export function waitForEvent<E extends EngineEvent = EngineEvent>(
+  subscribe: Subscribe,
+  predicate: (e: EngineEvent) => boolean,
+): Promise<E> {
   return new Promise((resolve) => {
     const off = subscribe((e) => {
       if (predicate(e)) {

@@ -209,7 +209,10 @@ describe('preload bridge (built out/preload/preload.js)', () => {
 
   it.skipIf(!built)('forwards calls on bullpen:call and events from bullpen:event, and unsubscribes', async () => {
     const { exposed, invoked, listeners } = loadPreload();
-    const api = exposed.get('bullpen') as { call: (op: unknown, input: unknown) => Promise<unknown>; onEvent: (cb: (e: unknown) => void) => () => void };
+    const api = exposed.get('bullpen') as {
+      call: (op: unknown, input: unknown) => Promise<unknown>;
+      onEvent: (cb: (e: unknown) => void) => () => void;
+    };
     await api.call('jobs.list', { limit: 5 });
     expect(invoked).toEqual([['bullpen:call', 'jobs.list', { limit: 5 }]]);
     await expect(api.call(42, {})).rejects.toThrow(/op must be a string/);

@@ -25,7 +25,10 @@ describe('layer rule (eslint.config.mjs)', () => {
   });
 
   it('rejects the engine importing the API layer', async () => {
-    const found = await layerViolations('src-main/engine/probe.ts', "import { contract } from '../api/contract';\nexport const probe = contract;\n");
+    const found = await layerViolations(
+      'src-main/engine/probe.ts',
+      "import { contract } from '../api/contract';\nexport const probe = contract;\n",
+    );
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/"engine".*"contract"/);
   });
@@ -42,18 +45,24 @@ describe('layer rule (eslint.config.mjs)', () => {
   it('rejects a Svelte component importing the engine', async () => {
     const found = await layerViolations(
       'src-renderer/src/screens/ProbeScreen.svelte',
-      "<script lang=\"ts\">\n  import { Workspace } from '../../../src-main/engine/workspace/workspace';\n  const w: unknown = Workspace;\n</script>\n<p>{String(w)}</p>\n",
+      '<script lang="ts">\n  import { Workspace } from \'../../../src-main/engine/workspace/workspace\';\n  const w: unknown = Workspace;\n</script>\n<p>{String(w)}</p>\n',
     );
     expect(found).toHaveLength(1);
   });
 
   it('rejects the renderer importing Node built-ins', async () => {
-    const found = await layerViolations('src-renderer/src/probe.ts', "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n");
+    const found = await layerViolations(
+      'src-renderer/src/probe.ts',
+      "import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n",
+    );
     expect(found).toHaveLength(1);
   });
 
   it('rejects shared importing anything of ours', async () => {
-    const found = await layerViolations('src-main/shared/probe.ts', "import { contract } from '../api/contract';\nexport const probe = contract;\n");
+    const found = await layerViolations(
+      'src-main/shared/probe.ts',
+      "import { contract } from '../api/contract';\nexport const probe = contract;\n",
+    );
     expect(found).toHaveLength(1);
   });
 
@@ -71,7 +80,10 @@ describe('layer rule (eslint.config.mjs)', () => {
       ),
     ).toEqual([]);
     expect(
-      await layerViolations('src-main/electron/probe.ts', "import { app } from 'electron';\nimport { contract } from '../api/contract';\nexport const probe = [app, contract];\n"),
+      await layerViolations(
+        'src-main/electron/probe.ts',
+        "import { app } from 'electron';\nimport { contract } from '../api/contract';\nexport const probe = [app, contract];\n",
+      ),
     ).toEqual([]);
   });
 
@@ -83,10 +95,16 @@ describe('layer rule (eslint.config.mjs)', () => {
     expect(found).toHaveLength(4);
     // Tasks may import compute, and compute its own modules and shared.
     expect(
-      await restrictedImports('src-workers/tasks/probe.ts', "import { modelMetrics } from '../compute/metrics';\nexport const probe = modelMetrics;\n"),
+      await restrictedImports(
+        'src-workers/tasks/probe.ts',
+        "import { modelMetrics } from '../compute/metrics';\nexport const probe = modelMetrics;\n",
+      ),
     ).toEqual([]);
     expect(
-      await restrictedImports('src-workers/compute/metrics/probe.ts', "import { inputError } from '../../../src-main/shared/errors';\nimport { pickRows } from '../boosting';\nexport const probe = [inputError, pickRows];\n"),
+      await restrictedImports(
+        'src-workers/compute/metrics/probe.ts',
+        "import { inputError } from '../../../src-main/shared/errors';\nimport { pickRows } from '../boosting';\nexport const probe = [inputError, pickRows];\n",
+      ),
     ).toEqual([]);
   });
 });

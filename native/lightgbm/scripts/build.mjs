@@ -70,12 +70,7 @@ const jobs = String(Math.max(1, availableParallelism()));
 
 function cmakeBuild(buildDir, target, defines) {
   mkdirSync(buildDir, { recursive: true });
-  run('cmake', [
-    '-S', packageDir, '-B', buildDir,
-    '-DCMAKE_BUILD_TYPE=Release',
-    `-DLIGHTGBM_SOURCE_DIR=${lightgbmSource}`,
-    ...defines,
-  ]);
+  run('cmake', ['-S', packageDir, '-B', buildDir, '-DCMAKE_BUILD_TYPE=Release', `-DLIGHTGBM_SOURCE_DIR=${lightgbmSource}`, ...defines]);
   run('cmake', ['--build', buildDir, '--target', target, '--parallel', jobs]);
 }
 

@@ -158,8 +158,14 @@ export class Booster {
     const predictType = PREDICT_TYPES[type];
     if (predictType === undefined) throw new RangeError(`unknown prediction type ${JSON.stringify(type)}`);
     return this.live().predict(
-      data, rows, cols, rowMajor, predictType, startIteration,
-      this.iterations(options.numIteration), renderParams(options.params),
+      data,
+      rows,
+      cols,
+      rowMajor,
+      predictType,
+      startIteration,
+      this.iterations(options.numIteration),
+      renderParams(options.params),
     );
   }
 
@@ -171,7 +177,9 @@ export class Booster {
   /** The model in LightGBM's text format, loadable by every LightGBM (CLI, Python, R). */
   saveModelToString(options: ModelOptions = {}): string {
     return this.live().saveModelToString(
-      options.startIteration ?? 0, this.iterations(options.numIteration), importanceCode(options.importanceType ?? 'split'),
+      options.startIteration ?? 0,
+      this.iterations(options.numIteration),
+      importanceCode(options.importanceType ?? 'split'),
     );
   }
 
@@ -184,7 +192,11 @@ export class Booster {
   /** The model as JSON (LightGBM's dump_model). */
   dumpModel(options: ModelOptions = {}): unknown {
     return JSON.parse(
-      this.live().dumpModel(options.startIteration ?? 0, this.iterations(options.numIteration), importanceCode(options.importanceType ?? 'split')),
+      this.live().dumpModel(
+        options.startIteration ?? 0,
+        this.iterations(options.numIteration),
+        importanceCode(options.importanceType ?? 'split'),
+      ),
     );
   }
 

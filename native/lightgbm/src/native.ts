@@ -21,14 +21,7 @@ export interface NativeDataset {
 }
 
 export interface NativeDatasetClass {
-  fromMat(
-    data: FloatMatrix,
-    rows: number,
-    cols: number,
-    rowMajor: boolean,
-    params: string,
-    reference: NativeDataset | null,
-  ): NativeDataset;
+  fromMat(data: FloatMatrix, rows: number, cols: number, rowMajor: boolean, params: string, reference: NativeDataset | null): NativeDataset;
 }
 
 export interface NativeBooster {

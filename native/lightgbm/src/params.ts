@@ -29,7 +29,9 @@ function renderScalar(key: string, value: string | number | boolean): string {
 /** null means "no parameters", as None does in Python; a string or array would render nonsense keys. */
 export function assertParams(params: unknown): asserts params is Params | null | undefined {
   if (params !== null && params !== undefined && (typeof params !== 'object' || Array.isArray(params))) {
-    throw new TypeError(`LightGBM parameters must be an object like { objective: 'binary' }, got ${Array.isArray(params) ? 'an array' : typeof params}`);
+    throw new TypeError(
+      `LightGBM parameters must be an object like { objective: 'binary' }, got ${Array.isArray(params) ? 'an array' : typeof params}`,
+    );
   }
 }
 

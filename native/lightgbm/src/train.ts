@@ -60,7 +60,8 @@ export async function trainWithResult(params: Params, trainSet: Dataset, options
   if (validNames.length !== validSets.length) throw new RangeError('validNames must name every validation set');
   if (validNames.some((n) => typeof n !== 'string' || n.length === 0)) throw new TypeError('validNames must be non-empty strings');
   if ((options.callbacks ?? []).some((c) => typeof c !== 'function')) throw new TypeError('callbacks must be functions');
-  if (options.signal !== undefined && typeof (options.signal as Partial<AbortSignal> | null)?.throwIfAborted !== 'function') throw new TypeError('signal must be an AbortSignal');
+  if (options.signal !== undefined && typeof (options.signal as Partial<AbortSignal> | null)?.throwIfAborted !== 'function')
+    throw new TypeError('signal must be an AbortSignal');
   const stopping = options.earlyStoppingRounds;
   if (stopping !== undefined && (!Number.isInteger(stopping) || stopping < 1)) {
     throw new RangeError(`earlyStoppingRounds must be a positive integer, got ${stopping}`);
@@ -77,7 +78,8 @@ export async function trainWithResult(params: Params, trainSet: Dataset, options
     });
     // The training set may be watched under any name; like Python, it never drives early stopping.
     const trainNames = new Set(watched.filter((w) => w.index === 0).map((w) => w.name));
-    const tracker = stopping === undefined ? undefined : new EarlyStopping(stopping, options.firstMetricOnly ?? false, options.minDelta ?? 0, trainNames);
+    const tracker =
+      stopping === undefined ? undefined : new EarlyStopping(stopping, options.firstMetricOnly ?? false, options.minDelta ?? 0, trainNames);
     let last: EvalResult[] = [];
     for (let iteration = 1; iteration <= numBoostRound; iteration++) {
       options.signal?.throwIfAborted();
@@ -107,9 +109,14 @@ function evaluate(booster: Booster, watched: readonly { index: number; name: str
   const results: EvalResult[] = [];
   for (const { index, name } of watched) {
     const values = booster.eval(index);
-    metrics.forEach((metric, i) => results.push({
-      dataName: name, metric, value: values[i], higherBetter: /^(auc|ndcg|map|average_precision|auc_mu)(@|$)/.test(metric),
-    }));
+    metrics.forEach((metric, i) =>
+      results.push({
+        dataName: name,
+        metric,
+        value: values[i],
+        higherBetter: /^(auc|ndcg|map|average_precision|auc_mu)(@|$)/.test(metric),
+      }),
+    );
   }
   return results;
 }
@@ -135,7 +142,10 @@ class EarlyStopping {
   update(iteration: number, results: readonly EvalResult[], isLast: boolean): boolean {
     const watch = results
       .map((r, i) => ({ r, i }))
-      .filter(({ r }) => r.dataName !== 'training' && !this.trainNames.has(r.dataName) && (!this.firstMetricOnly || r.metric === results[0].metric));
+      .filter(
+        ({ r }) =>
+          r.dataName !== 'training' && !this.trainNames.has(r.dataName) && (!this.firstMetricOnly || r.metric === results[0].metric),
+      );
     if (watch.length === 0) throw new Error('early stopping needs a validation set other than the training data, with a metric');
     for (const { r, i } of watch) {
       const best = this.best.get(i);

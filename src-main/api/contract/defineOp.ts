@@ -24,7 +24,11 @@ export interface CliSpec {
 }
 
 /** One operation, declared once; IPC, HTTP, the renderer client and the CLI are derived from it. */
-export interface OpDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, R extends z.ZodType | undefined = z.ZodType | undefined> {
+export interface OpDef<
+  I extends z.ZodType = z.ZodType,
+  O extends z.ZodType = z.ZodType,
+  R extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   kind: OpKind;
   summary: string;
   input: I;
@@ -39,7 +43,9 @@ export interface OpDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.
   cli?: CliSpec;
 }
 
-export function defineOp<I extends z.ZodType, O extends z.ZodType, R extends z.ZodType | undefined = undefined>(def: OpDef<I, O, R>): OpDef<I, O, R> {
+export function defineOp<I extends z.ZodType, O extends z.ZodType, R extends z.ZodType | undefined = undefined>(
+  def: OpDef<I, O, R>,
+): OpDef<I, O, R> {
   return def;
 }
 

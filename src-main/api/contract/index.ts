@@ -45,10 +45,15 @@ export type JobOpName = { [K in OpName]: ResultOf<Contract[K]> extends never ? n
 export function jobResult<K extends JobOpName>(job: Job, op: K): ResultOf<Contract[K]> {
   const result = tryJobResult(job, op);
   if (result === null) {
-    throw new BullpenError('usage', 'JOB_NOT_COMPLETED', `job ${job.id} (${job.kind}) is ${job.state}${job.error ? `: ${job.error}` : ''}; only a completed job has a result`, {
-      id: job.id,
-      state: job.state,
-    });
+    throw new BullpenError(
+      'usage',
+      'JOB_NOT_COMPLETED',
+      `job ${job.id} (${job.kind}) is ${job.state}${job.error ? `: ${job.error}` : ''}; only a completed job has a result`,
+      {
+        id: job.id,
+        state: job.state,
+      },
+    );
   }
   return result;
 }
@@ -57,15 +62,25 @@ export function jobResult<K extends JobOpName>(job: Job, op: K): ResultOf<Contra
 export function tryJobResult<K extends JobOpName>(job: Job, op: K): ResultOf<Contract[K]> | null {
   const def: OpDef = contract[op];
   const kind = def.jobKind ?? op;
-  if (job.kind !== kind) throw new BullpenError('usage', 'JOB_KIND_MISMATCH', `job ${job.id} is a ${job.kind} job, not ${kind}`, { id: job.id, kind: job.kind, expected: kind });
+  if (job.kind !== kind)
+    throw new BullpenError('usage', 'JOB_KIND_MISMATCH', `job ${job.id} is a ${job.kind} job, not ${kind}`, {
+      id: job.id,
+      kind: job.kind,
+      expected: kind,
+    });
   if (job.state !== 'completed') return null;
   if (!def.result) throw new BullpenError('internal', 'JOB_RESULT_UNDECLARED', `op ${op} declares no result schema`, { op });
   const parsed = def.result.safeParse(job.result);
   // Parsed by contract[op].result, so the data has that schema's output type; the lookup by name hides it from TypeScript.
   if (parsed.success) return parsed.data as ResultOf<Contract[K]>;
   const i = parsed.error.issues[0];
-  throw new BullpenError('internal', 'JOB_RESULT_INVALID', `the result of job ${job.id} (${kind}) does not match its schema (${i ? `${i.path.map(String).join('.') || 'result'}: ${i.message}` : 'invalid'}): please report this`, {
-    id: job.id,
-    kind,
-  });
+  throw new BullpenError(
+    'internal',
+    'JOB_RESULT_INVALID',
+    `the result of job ${job.id} (${kind}) does not match its schema (${i ? `${i.path.map(String).join('.') || 'result'}: ${i.message}` : 'invalid'}): please report this`,
+    {
+      id: job.id,
+      kind,
+    },
+  );
 }

@@ -28,9 +28,14 @@ export async function dispatch(engine: Engine, op: string, rawInput: unknown, ca
     const raw = await handler(parsed.data, engine, caller);
     const out = def.output.safeParse(raw);
     if (!out.success) {
-      throw new BullpenError('internal', 'INVALID_OUTPUT', `${op} produced output that breaks its contract: ${out.error.issues[0]?.message ?? ''}`, {
-        op,
-      });
+      throw new BullpenError(
+        'internal',
+        'INVALID_OUTPUT',
+        `${op} produced output that breaks its contract: ${out.error.issues[0]?.message ?? ''}`,
+        {
+          op,
+        },
+      );
     }
     return { ok: true, output: out.data };
   } catch (err) {

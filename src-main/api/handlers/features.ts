@@ -14,5 +14,6 @@ export const featureHandlers: HandlersFor<keyof typeof featureOps> = {
   'features.quality': async (input, engine) => engine.features.quality(input.set),
   'features.lineage': async (input, engine) => engine.features.lineage(input.name, input.version),
   'features.checkLeakage': async (input, engine) => engine.features.checkLeakage(input.set, input.cutoffs),
-  'features.export': async (input, engine, caller) => engine.features.export(input.set, engine.files.writable(input.out, caller, '--out'), input.format),
+  'features.export': async (input, engine, caller) =>
+    engine.features.export(input.set, engine.files.writable(input.out, caller, '--out'), input.format),
 };

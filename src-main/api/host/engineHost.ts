@@ -69,7 +69,9 @@ async function main(): Promise<void> {
     if (msg.type === 'shutdown') void stop();
     else if (msg.type === 'call') {
       // Fail closed: only a call the supervisor marked local gets the local user's file access.
-      void dispatch(engine, msg.op, msg.input, callerFrom(msg.caller)).then((result) => channel.send({ type: 'result', id: msg.id, result }));
+      void dispatch(engine, msg.op, msg.input, callerFrom(msg.caller)).then((result) =>
+        channel.send({ type: 'result', id: msg.id, result }),
+      );
     }
   });
   // A forked child whose parent died must not linger holding the workspace lock.

@@ -68,7 +68,9 @@ export class EngineProcess implements Transport {
   static async start(options: EngineProcessOptions): Promise<EngineProcess> {
     const p = new EngineProcess(options);
     if (!existsSync(p.entry)) {
-      throw new BullpenError('internal', 'ENGINE_NOT_BUILT', `engine host ${p.entry} is missing: run \`npm run build\` first`, { entry: p.entry });
+      throw new BullpenError('internal', 'ENGINE_NOT_BUILT', `engine host ${p.entry} is missing: run \`npm run build\` first`, {
+        entry: p.entry,
+      });
     }
     p.launch();
     try {
@@ -135,10 +137,15 @@ export class EngineProcess implements Transport {
     });
     child.onExit((code, signal) => {
       gen.exited = true;
-      const crash = new BullpenError('internal', 'ENGINE_CRASHED', `the engine process ${describeExit(code, signal)} during the call; it is being restarted`, {
-        code,
-        signal,
-      });
+      const crash = new BullpenError(
+        'internal',
+        'ENGINE_CRASHED',
+        `the engine process ${describeExit(code, signal)} during the call; it is being restarted`,
+        {
+          code,
+          signal,
+        },
+      );
       for (const settle of gen.pending.values()) settle(errorResult(crash));
       gen.pending.clear();
       rejectReady(fatal ?? crash);
@@ -157,7 +164,12 @@ export class EngineProcess implements Transport {
     const t = Date.now();
     const windowMs = this.options.restartWindowMs ?? DEFAULT_RESTART_WINDOW_MS;
     this.crashTimes = [...this.crashTimes.filter((x) => t - x < windowMs), t];
-    this.emitLocal({ type: 'engine', status: 'crashed', message: `the engine process ${describeExit(code, signal)} unexpectedly`, at: now() });
+    this.emitLocal({
+      type: 'engine',
+      status: 'crashed',
+      message: `the engine process ${describeExit(code, signal)} unexpectedly`,
+      at: now(),
+    });
     if (this.crashTimes.length > (this.options.maxRestarts ?? DEFAULT_MAX_RESTARTS)) {
       this.unavailable = new BullpenError(
         'internal',
@@ -171,7 +183,12 @@ export class EngineProcess implements Transport {
     const gen = this.gen;
     gen.ready.then(
       (info) =>
-        this.emitLocal({ type: 'engine', status: 'restarted', message: `the engine crashed and was restarted (pid ${info.pid}, restart ${this.restartCount})`, at: now() }),
+        this.emitLocal({
+          type: 'engine',
+          status: 'restarted',
+          message: `the engine crashed and was restarted (pid ${info.pid}, restart ${this.restartCount})`,
+          at: now(),
+        }),
       () => undefined,
     );
   }

@@ -63,7 +63,11 @@ function bearerToken(header: string | undefined): string | undefined {
  */
 const FRAMEWORK_ERRORS: Readonly<Record<number, { code: string; kind: ErrorKind; message: (path: string) => string }>> = {
   403: { code: 'FORBIDDEN_PATH', kind: 'usage', message: (path) => `${path} is outside the served UI (paths may not climb with .. or //)` },
-  413: { code: 'BODY_TOO_LARGE', kind: 'input', message: () => `request body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MiB; op inputs are small JSON documents` },
+  413: {
+    code: 'BODY_TOO_LARGE',
+    kind: 'input',
+    message: () => `request body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MiB; op inputs are small JSON documents`,
+  },
   415: { code: 'UNSUPPORTED_MEDIA_TYPE', kind: 'input', message: () => 'send the op input as JSON with `content-type: application/json`' },
 };
 
@@ -74,13 +78,28 @@ const UNKNOWN_HOST_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAD
 function listenError(err: unknown, host: string, port: number): unknown {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   if (code === 'EADDRINUSE') {
-    return new BullpenError('usage', 'PORT_IN_USE', `port ${port} on ${host} is in use: pass another --port, or --port 0 for any free one`, { port });
+    return new BullpenError(
+      'usage',
+      'PORT_IN_USE',
+      `port ${port} on ${host} is in use: pass another --port, or --port 0 for any free one`,
+      { port },
+    );
   }
   if (code === 'EACCES') {
-    return new BullpenError('usage', 'PORT_DENIED', `port ${port} on ${host} needs privileges this user lacks: pass a port above 1023, or --port 0`, { port });
+    return new BullpenError(
+      'usage',
+      'PORT_DENIED',
+      `port ${port} on ${host} needs privileges this user lacks: pass a port above 1023, or --port 0`,
+      { port },
+    );
   }
   if (UNKNOWN_HOST_CODES.has(code)) {
-    return new BullpenError('usage', 'BAD_HOST', `cannot listen on --host ${host}: it is not an address of this machine (use 127.0.0.1, the default)`, { host });
+    return new BullpenError(
+      'usage',
+      'BAD_HOST',
+      `cannot listen on --host ${host}: it is not an address of this machine (use 127.0.0.1, the default)`,
+      { host },
+    );
   }
   if (code === 'ERR_SOCKET_BAD_PORT' || (err instanceof RangeError && /port/i.test(err.message))) {
     return new BullpenError('usage', 'BAD_PORT', `${port} is not a port number: pass 0 to 65535 (0 picks a free one)`, { port });
@@ -108,10 +127,16 @@ function clientError(err: NodeJS.ErrnoException, socket: Duplex): void {
       ? [408, 'REQUEST_TIMEOUT', 'the request did not arrive in time']
       : err.code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'HEADERS_TOO_LARGE', 'the request line and headers are too large; op inputs go in the JSON body']
-        : [400, 'BAD_REQUEST', `malformed HTTP request (${err.code ?? 'parse error'}): send HTTP/1.1 with a request target starting with /`];
+        : [
+            400,
+            'BAD_REQUEST',
+            `malformed HTTP request (${err.code ?? 'parse error'}): send HTTP/1.1 with a request target starting with /`,
+          ];
   const body = JSON.stringify({ error: { code, kind: 'usage', message } });
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }
@@ -124,7 +149,8 @@ function routerError(err: { code?: string; statusCode?: number }, _req: FastifyR
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     return sendError(reply, 414, 'PATH_TOO_LONG', 'usage', 'a path segment is too long: op names are short, like jobs.list');
   }
-  if (err.code === 'FST_ERR_BAD_URL') return sendError(reply, 400, 'BAD_REQUEST_TARGET', 'usage', 'the request path is not valid percent-encoded UTF-8');
+  if (err.code === 'FST_ERR_BAD_URL')
+    return sendError(reply, 400, 'BAD_REQUEST_TARGET', 'usage', 'the request path is not valid percent-encoded UTF-8');
   return sendError(reply, 500, 'INTERNAL', 'internal', `internal error routing the request (${err.code ?? 'unknown'})`);
 }
 
@@ -153,7 +179,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const ownerRequests = new WeakSet<FastifyRequest>();
   const host = options.host ?? DEFAULT_HOST;
   const rendererDir = options.rendererDir ?? builtRendererDir();
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true, forceCloseConnections: true, clientErrorHandler: clientError, frameworkErrors: routerError });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    clientErrorHandler: clientError,
+    frameworkErrors: routerError,
+  });
   let hosts = new Set<string>();
   let origins = new Set<string>();
 
@@ -166,7 +199,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // may make of it. Upgrades are never static, whatever their path.
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const reqHost = (req.headers.host ?? '').toLowerCase();
-    if (!hosts.has(reqHost)) return sendError(reply, 403, 'FORBIDDEN_HOST', 'usage', `requests must address this server by 127.0.0.1 or localhost, not "${reqHost.slice(0, 100)}"`);
+    if (!hosts.has(reqHost))
+      return sendError(
+        reply,
+        403,
+        'FORBIDDEN_HOST',
+        'usage',
+        `requests must address this server by 127.0.0.1 or localhost, not "${reqHost.slice(0, 100)}"`,
+      );
     const target = parseRequestTarget(req.raw.url ?? '');
     if (!target.ok) return sendError(reply, target.status, target.code, 'usage', target.message);
     const isSocket = req.headers.upgrade !== undefined || req.headers.connection?.toLowerCase().includes('upgrade') === true;
@@ -198,7 +238,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (jsonNestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
-      done(new BullpenError('input', 'JSON_TOO_DEEP', `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels; op inputs are shallow JSON documents`), undefined);
+      done(
+        new BullpenError(
+          'input',
+          'JSON_TOO_DEEP',
+          `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels; op inputs are shallow JSON documents`,
+        ),
+        undefined,
+      );
       return;
     }
     parseJson(req, body as string, done);
@@ -223,7 +270,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   app.post<{ Params: { op: string } }>('/api/ops/:op', async (req, reply) => {
     // No body at all means "no input" ({}); an explicit JSON null is a wrong input and is validated as such.
-    const result = await options.transport.call(req.params.op, req.body === undefined ? {} : req.body, ownerRequests.has(req) ? LOCAL_CALLER : REMOTE_CALLER);
+    const result = await options.transport.call(
+      req.params.op,
+      req.body === undefined ? {} : req.body,
+      ownerRequests.has(req) ? LOCAL_CALLER : REMOTE_CALLER,
+    );
     if (result.ok) return reply.code(200).send(result.output);
     return reply.code(BullpenError.fromBody({ error: result.error }).httpStatus).send({ error: result.error });
   });
@@ -241,7 +292,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   if (existsSync(join(rendererDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: rendererDir, index: 'index.html', wildcard: true });
   } else {
-    app.get('/', (_req, reply) => reply.code(503).type('text/plain').send('The Bullpen UI is not built: run `npm run build`, then restart `bullpen serve`.'));
+    app.get('/', (_req, reply) =>
+      reply.code(503).type('text/plain').send('The Bullpen UI is not built: run `npm run build`, then restart `bullpen serve`.'),
+    );
   }
 
   try {

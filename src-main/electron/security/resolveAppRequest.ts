@@ -17,8 +17,7 @@ const MIME_TYPES: Readonly<Record<string, string>> = {
 };
 
 export type AppRequestResolution =
-  | { ok: true; filePath: string; contentType: string }
-  | { ok: false; status: 400 | 403 | 404; reason: string };
+  { ok: true; filePath: string; contentType: string } | { ok: false; status: 400 | 403 | 404; reason: string };
 
 /**
  * Maps `app://bullpen/<path>` to a file under the renderer's build folder. Refuses other hosts,

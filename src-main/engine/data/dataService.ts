@@ -37,7 +37,11 @@ export interface DataService {
   seasons(options: { finished: boolean }): Promise<number[]>;
   /** Whether the workspace holds synthetic data: the demo league was built in it, or any game is synthetic. */
   synthetic(): Promise<boolean>;
-  export(table: string, format: ExportFormat | undefined, out: string): Promise<{ table: string; format: ExportFormat; out: string; rows: number }>;
+  export(
+    table: string,
+    format: ExportFormat | undefined,
+    out: string,
+  ): Promise<{ table: string; format: ExportFormat; out: string; rows: number }>;
   /** Appends a chunk of a file sent by a client that cannot name server paths (serve mode). */
   upload(chunk: UploadChunk): UploadState;
   discardUpload(uploadId: string): void;

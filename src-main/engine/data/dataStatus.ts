@@ -52,20 +52,64 @@ export async function dataQualityChecks(sql: Sql, seasons: SeasonStatus[], lastU
     detail: count > 0 ? badDetail : okDetail,
   });
   return [
-    check('partialSeasons', 'Full seasons', partial.length, 'every season has a full schedule', `fewer than ${FULL_SEASON_GAMES} games in ${partial.map((s) => s.season).join(', ')} (a short season, or an import still to come)`, 'info'),
-    check('startingPitchers', 'Starting pitchers', n(c?.no_sp), `known for all ${n(c?.finals)} final games`, `${n(c?.no_sp)} final games lack a starting pitcher; pitcher features are missing there`),
+    check(
+      'partialSeasons',
+      'Full seasons',
+      partial.length,
+      'every season has a full schedule',
+      `fewer than ${FULL_SEASON_GAMES} games in ${partial.map((s) => s.season).join(', ')} (a short season, or an import still to come)`,
+      'info',
+    ),
+    check(
+      'startingPitchers',
+      'Starting pitchers',
+      n(c?.no_sp),
+      `known for all ${n(c?.finals)} final games`,
+      `${n(c?.no_sp)} final games lack a starting pitcher; pitcher features are missing there`,
+    ),
     check('parks', 'Parks', n(c?.no_park), 'every game has a park', `${n(c?.no_park)} games have no park; park factors are missing there`),
-    check('oddsCoverage', 'Closing-line coverage', thin.length, seasons.some((s) => s.gamesWithOdds > 0) ? 'at least 99% of games in every season with odds' : 'no odds loaded yet', `below 99% in ${thin.map((s) => `${s.season} (${Math.round(s.oddsCoverage * 100)}%)`).join(', ')}`),
-    check('orphanOdds', 'Odds without a game', n(c?.orphan_odds), 'every odds row belongs to a game', `${n(c?.orphan_odds)} odds rows point at no game`),
-    check('prices', 'Plausible prices', n(c?.bad_prices), 'all decimal prices between 1.01 and 50', `${n(c?.bad_prices)} odds rows have a decimal price outside 1.01–50`),
-    check('unmatched', 'Last import matched', lastUnmatched, 'every row of the last import was matched', `${lastUnmatched} rows of the last import matched no game (see the import's report)`),
+    check(
+      'oddsCoverage',
+      'Closing-line coverage',
+      thin.length,
+      seasons.some((s) => s.gamesWithOdds > 0) ? 'at least 99% of games in every season with odds' : 'no odds loaded yet',
+      `below 99% in ${thin.map((s) => `${s.season} (${Math.round(s.oddsCoverage * 100)}%)`).join(', ')}`,
+    ),
+    check(
+      'orphanOdds',
+      'Odds without a game',
+      n(c?.orphan_odds),
+      'every odds row belongs to a game',
+      `${n(c?.orphan_odds)} odds rows point at no game`,
+    ),
+    check(
+      'prices',
+      'Plausible prices',
+      n(c?.bad_prices),
+      'all decimal prices between 1.01 and 50',
+      `${n(c?.bad_prices)} odds rows have a decimal price outside 1.01–50`,
+    ),
+    check(
+      'unmatched',
+      'Last import matched',
+      lastUnmatched,
+      'every row of the last import was matched',
+      `${lastUnmatched} rows of the last import matched no game (see the import's report)`,
+    ),
   ];
 }
 
 /** What is loaded: per season counts, odds coverage and the last import, for `data status` and the Data screen. */
 export async function dataStatus(sql: Sql) {
   const seasons = await sql.all<{
-    season: number; games: number; final: number; scheduled: number; synthetic: boolean; with_odds: number; with_close: number; home_win: number | null;
+    season: number;
+    games: number;
+    final: number;
+    scheduled: number;
+    synthetic: boolean;
+    with_odds: number;
+    with_close: number;
+    home_win: number | null;
   }>(`
     WITH o AS (
       SELECT game_id, bool_or(market = 'moneyline' AND is_close) AS has_close FROM odds GROUP BY game_id
@@ -79,8 +123,19 @@ export async function dataStatus(sql: Sql) {
            avg(CASE WHEN g.home_score IS NULL THEN NULL WHEN g.home_score > g.away_score THEN 1.0 ELSE 0.0 END) AS home_win
     FROM games g LEFT JOIN o USING (game_id)
     GROUP BY g.season ORDER BY g.season`);
-  const books = await sql.all<{ book: string; rows: number; games: number }>(`SELECT book, count(*) AS rows, count(DISTINCT game_id) AS games FROM odds GROUP BY book ORDER BY book`);
-  const recent = await sql.all<{ id: string; kind: string; files: string; finished_at: Date; rows_read: number; inserted: number; updated: number; unmatched: number }>(
+  const books = await sql.all<{ book: string; rows: number; games: number }>(
+    `SELECT book, count(*) AS rows, count(DISTINCT game_id) AS games FROM odds GROUP BY book ORDER BY book`,
+  );
+  const recent = await sql.all<{
+    id: string;
+    kind: string;
+    files: string;
+    finished_at: Date;
+    rows_read: number;
+    inserted: number;
+    updated: number;
+    unmatched: number;
+  }>(
     `SELECT id, kind, files::VARCHAR AS files, finished_at, rows_read, inserted, updated, unmatched FROM imports ORDER BY finished_at DESC LIMIT ${RECENT_IMPORTS}`,
   );
   const imports = recent.map((r) => ({
@@ -93,7 +148,9 @@ export async function dataStatus(sql: Sql) {
     updated: r.updated,
     unmatched: r.unmatched,
   }));
-  const totals = await sql.one<{ games: number; odds: number; teams: number }>(`SELECT (SELECT count(*) FROM games) AS games, (SELECT count(*) FROM odds) AS odds, (SELECT count(*) FROM teams) AS teams`);
+  const totals = await sql.one<{ games: number; odds: number; teams: number }>(
+    `SELECT (SELECT count(*) FROM games) AS games, (SELECT count(*) FROM odds) AS odds, (SELECT count(*) FROM teams) AS teams`,
+  );
   const seasonList: SeasonStatus[] = seasons.map((s) => ({
     season: s.season,
     games: s.games,

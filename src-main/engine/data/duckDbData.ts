@@ -32,7 +32,9 @@ export class DuckDbData implements DataService {
   }
 
   importOdds(files: string[], options: { format: 'pinnacle' | 'generic'; oddsFormat: OddsFormat }) {
-    return options.format === 'pinnacle' ? importPinnacle(this.ws, files) : importGenericOdds(this.ws, files, { oddsFormat: options.oddsFormat });
+    return options.format === 'pinnacle'
+      ? importPinnacle(this.ws, files)
+      : importGenericOdds(this.ws, files, { oddsFormat: options.oddsFormat });
   }
 
   importGames(files: string[], options: { replaceResults: boolean }) {
@@ -70,7 +72,13 @@ export class DuckDbData implements DataService {
 
   buildDemo(input: DemoBuildInput, progress?: DemoProgress) {
     const seasons = parseSeasons(input.seasons) ?? [];
-    const opts = { seed: input.seed, firstSeason: Math.min(...seasons), lastSeason: Math.max(...seasons), marketInefficiency: input.effects, scoringShift: input.effects };
+    const opts = {
+      seed: input.seed,
+      firstSeason: Math.min(...seasons),
+      lastSeason: Math.max(...seasons),
+      marketInefficiency: input.effects,
+      scoringShift: input.effects,
+    };
     return buildDemo(this.ws, opts, progress);
   }
 
@@ -81,13 +89,18 @@ export class DuckDbData implements DataService {
   }
 
   private async decideFirstStart(): Promise<FirstStartOutcome> {
-    const active = [...(await this.jobs.list({ state: 'running', limit: ACTIVE_JOBS_SCANNED })), ...(await this.jobs.list({ state: 'queued', limit: ACTIVE_JOBS_SCANNED }))].find(
-      (j) => j.kind === demoBuildJob.kind,
-    );
+    const active = [
+      ...(await this.jobs.list({ state: 'running', limit: ACTIVE_JOBS_SCANNED })),
+      ...(await this.jobs.list({ state: 'queued', limit: ACTIVE_JOBS_SCANNED })),
+    ].find((j) => j.kind === demoBuildJob.kind);
     const decision = await decideFirstStart(this.ws, process.env[AUTO_DEMO_ENV], active !== undefined);
     if (!decision.build) return { started: false, reason: decision.reason, job: active ?? null };
     await this.ws.setMeta(FIRST_START_META_KEY, new Date().toISOString());
-    const job = await startJob(this.jobs, { data: this }, demoBuildJob, { seed: DEFAULT_DEMO.seed, seasons: decision.seasons, effects: true });
+    const job = await startJob(this.jobs, { data: this }, demoBuildJob, {
+      seed: DEFAULT_DEMO.seed,
+      seasons: decision.seasons,
+      effects: true,
+    });
     return { started: true, reason: 'emptyWorkspace', job };
   }
 }

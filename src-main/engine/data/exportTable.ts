@@ -7,7 +7,14 @@ import type { Workspace } from '../workspace/workspace';
 
 export type ExportFormat = 'parquet' | 'csv' | 'arrow';
 
-const FORMAT_BY_EXTENSION: Record<string, ExportFormat> = { parquet: 'parquet', pq: 'parquet', csv: 'csv', arrow: 'arrow', feather: 'arrow', ipc: 'arrow' };
+const FORMAT_BY_EXTENSION: Record<string, ExportFormat> = {
+  parquet: 'parquet',
+  pq: 'parquet',
+  csv: 'csv',
+  arrow: 'arrow',
+  feather: 'arrow',
+  ipc: 'arrow',
+};
 
 /**
  * The format to write: the one asked for, else the one the file name says (x.csv is CSV), else Parquet.
@@ -17,14 +24,20 @@ export function exportFormatFor(out: string, format?: ExportFormat): ExportForma
   const ext = /\.([A-Za-z]+)$/.exec(out)?.[1]?.toLowerCase();
   const implied = ext ? FORMAT_BY_EXTENSION[ext] : undefined;
   if (format && implied && format !== implied) {
-    throw inputError('EXPORT_FORMAT_MISMATCH', `--format ${format} does not match the file name ${out} (.${ext} is ${implied}): change one of them`, { out, format, implied });
+    throw inputError(
+      'EXPORT_FORMAT_MISMATCH',
+      `--format ${format} does not match the file name ${out} (.${ext} is ${implied}): change one of them`,
+      { out, format, implied },
+    );
   }
   return format ?? implied ?? 'parquet';
 }
 
 /** Names of the workspace's tables, the only things export accepts (so a name is never SQL). */
 export async function tableNames(sql: Sql): Promise<string[]> {
-  const rows = await sql.all<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1`);
+  const rows = await sql.all<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1`,
+  );
   return rows.map((r) => r.name);
 }
 
@@ -63,7 +76,12 @@ export async function exportQuery(ws: Workspace, select: string, format: ExportF
 }
 
 /** Exports one named workspace table to `out`, a path the caller's path policy allowed. */
-export async function exportTable(ws: Workspace, table: string, requested: ExportFormat | undefined, out: string): Promise<{ table: string; format: ExportFormat; out: string; rows: number }> {
+export async function exportTable(
+  ws: Workspace,
+  table: string,
+  requested: ExportFormat | undefined,
+  out: string,
+): Promise<{ table: string; format: ExportFormat; out: string; rows: number }> {
   const names = await tableNames(ws);
   if (!names.includes(table)) throw notFoundError('TABLE_NOT_FOUND', `no table named ${table}; tables: ${names.join(', ')}`, { table });
   if (!out) throw inputError('MISSING_OUT', 'give --out FILE');

@@ -57,12 +57,26 @@ export class GameMatcher {
 
   static async load(sql: Sql, seasons?: number[]): Promise<GameMatcher> {
     const where = seasons?.length ? `WHERE season IN (${seasons.map(Number).join(',')})` : '';
-    const rows = await sql.all<{ game_id: string; d: string; home: string; away: string; game_number: number; home_score: number | null; away_score: number | null }>(
-      `SELECT game_id, strftime(date, '%Y-%m-%d') AS d, home, away, game_number, home_score, away_score FROM games ${where}`,
-    );
+    const rows = await sql.all<{
+      game_id: string;
+      d: string;
+      home: string;
+      away: string;
+      game_number: number;
+      home_score: number | null;
+      away_score: number | null;
+    }>(`SELECT game_id, strftime(date, '%Y-%m-%d') AS d, home, away, game_number, home_score, away_score FROM games ${where}`);
     const byKey = new Map<string, MatchableGame[]>();
     for (const r of rows) {
-      const g: MatchableGame = { gameId: r.game_id, date: r.d, home: r.home, away: r.away, gameNumber: r.game_number, homeScore: r.home_score, awayScore: r.away_score };
+      const g: MatchableGame = {
+        gameId: r.game_id,
+        date: r.d,
+        home: r.home,
+        away: r.away,
+        gameNumber: r.game_number,
+        homeScore: r.home_score,
+        awayScore: r.away_score,
+      };
       const k = `${r.d}|${r.home}`;
       const list = byKey.get(k) ?? [];
       list.push(g);

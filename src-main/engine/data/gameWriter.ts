@@ -23,7 +23,11 @@ export interface UpsertOptions {
  * place (odds keyed by game id stay attached) and never duplicates them. A row that would undo a final
  * result is refused (the caller's transaction rolls back) unless `replaceResults` is set.
  */
-export async function upsertGames(sql: Sql, rows: GameRow[], options: UpsertOptions = {}): Promise<{ inserted: number; updated: number; changedResults: ResultChange[] }> {
+export async function upsertGames(
+  sql: Sql,
+  rows: GameRow[],
+  options: UpsertOptions = {},
+): Promise<{ inserted: number; updated: number; changedResults: ResultChange[] }> {
   if (!rows.length) return { inserted: 0, updated: 0, changedResults: [] };
   const select = await stageRows(sql, 'staged_games', gameColumns, rows);
   const changedResults = await findResultChanges(sql, 'staged_games', options.origin);
@@ -35,4 +39,5 @@ export async function upsertGames(sql: Sql, rows: GameRow[], options: UpsertOpti
   return { inserted: rows.length - updated, updated, changedResults };
 }
 
-export const makeGameId = (home: string, isoDate: string, gameNumber: number): string => `${home}${isoDate.replaceAll('-', '')}${gameNumber}`;
+export const makeGameId = (home: string, isoDate: string, gameNumber: number): string =>
+  `${home}${isoDate.replaceAll('-', '')}${gameNumber}`;

@@ -61,7 +61,8 @@ export async function importGames(ws: Workspace, files: string[], options: { rep
         });
     for (const src of sources) {
       const missing = GAMES_REQUIRED.filter((c) => !src.header.includes(c));
-      if (missing.length) throw inputError('MISSING_COLUMNS', `${src.name}: missing column(s) ${missing.join(', ')}`, { file: src.name, missing });
+      if (missing.length)
+        throw inputError('MISSING_COLUMNS', `${src.name}: missing column(s) ${missing.join(', ')}`, { file: src.name, missing });
       const columns = gameColumns.filter((c) => src.header.includes(c.name) && !DERIVED.has(c.name));
       for (const rec of src.rows) {
         const row = emptyGameRow();
@@ -74,11 +75,21 @@ export async function importGames(ws: Workspace, files: string[], options: { rep
             row[gameColumnIndex[c.name]] = iso;
           } else if (c.type === 'INTEGER' || c.type === 'DOUBLE') {
             const n = Number(raw);
-            if (!Number.isFinite(n) || (c.type === 'INTEGER' && !Number.isInteger(n))) throw rowError('INVALID_NUMBER', src.name, rec.line, c.name, raw, `expected ${c.type === 'INTEGER' ? 'a whole number' : 'a number'}`);
-            if (n < 0 && c.name.endsWith('_score')) throw rowError('INVALID_NUMBER', src.name, rec.line, c.name, raw, 'expected a number >= 0');
+            if (!Number.isFinite(n) || (c.type === 'INTEGER' && !Number.isInteger(n)))
+              throw rowError(
+                'INVALID_NUMBER',
+                src.name,
+                rec.line,
+                c.name,
+                raw,
+                `expected ${c.type === 'INTEGER' ? 'a whole number' : 'a number'}`,
+              );
+            if (n < 0 && c.name.endsWith('_score'))
+              throw rowError('INVALID_NUMBER', src.name, rec.line, c.name, raw, 'expected a number >= 0');
             row[gameColumnIndex[c.name]] = n;
           } else if (c.type === 'TIMESTAMPTZ') {
-            if (Number.isNaN(Date.parse(raw))) throw rowError('INVALID_TIMESTAMP', src.name, rec.line, c.name, raw, 'expected an ISO timestamp');
+            if (Number.isNaN(Date.parse(raw)))
+              throw rowError('INVALID_TIMESTAMP', src.name, rec.line, c.name, raw, 'expected an ISO timestamp');
             row[gameColumnIndex[c.name]] = new Date(Date.parse(raw)).toISOString();
           } else if (c.type === 'BOOLEAN') {
             row[gameColumnIndex[c.name]] = raw === 'true' || raw === '1';
@@ -92,12 +103,21 @@ export async function importGames(ws: Workspace, files: string[], options: { rep
         for (const side of ['home', 'away'] as const) {
           const name = rec.get(side);
           const code = teams.isCode(name) ? name : teams.resolve(name, season);
-          if (!code) throw rowError('UNKNOWN_TEAM', src.name, rec.line, side, name, 'not a team code, name or abbreviation in the teams table');
+          if (!code)
+            throw rowError('UNKNOWN_TEAM', src.name, rec.line, side, name, 'not a team code, name or abbreviation in the teams table');
           row[gameColumnIndex[side]] = code;
         }
         const hs = row[gameColumnIndex.home_score];
         const as = row[gameColumnIndex.away_score];
-        if ((hs === null) !== (as === null)) throw rowError('INVALID_NUMBER', src.name, rec.line, hs === null ? 'home_score' : 'away_score', '', 'give both scores or neither (a scheduled game)');
+        if ((hs === null) !== (as === null))
+          throw rowError(
+            'INVALID_NUMBER',
+            src.name,
+            rec.line,
+            hs === null ? 'home_score' : 'away_score',
+            '',
+            'give both scores or neither (a scheduled game)',
+          );
         const gn = (row[gameColumnIndex.game_number] as number | null) ?? 0;
         row[gameColumnIndex.game_number] = gn;
         row[gameColumnIndex.season] = season;
@@ -106,9 +126,15 @@ export async function importGames(ws: Workspace, files: string[], options: { rep
         row[gameColumnIndex.synthetic] = false;
         row[gameColumnIndex.source] = src.name;
         const id = makeGameId(row[gameColumnIndex.home] as string, date, gn);
-        if (seen.has(id)) throw inputError('DUPLICATE_GAME', `${src.name} line ${rec.line}: game ${id} appears twice; nothing was imported`, { file: src.name, line: rec.line, gameId: id });
+        if (seen.has(id))
+          throw inputError('DUPLICATE_GAME', `${src.name} line ${rec.line}: game ${id} appears twice; nothing was imported`, {
+            file: src.name,
+            line: rec.line,
+            gameId: id,
+          });
         seen.add(id);
-        if ((hs !== null || row[gameColumnIndex.status] === 'final') && date > today) throw futureResultError(src.name, rec.line, id, date, today);
+        if ((hs !== null || row[gameColumnIndex.status] === 'final') && date > today)
+          throw futureResultError(src.name, rec.line, id, date, today);
         origins.set(id, { file: src.name, line: rec.line });
         row[gameColumnIndex.game_id] = id;
         out.push(row);
@@ -119,9 +145,26 @@ export async function importGames(ws: Workspace, files: string[], options: { rep
   for (const r of out) r[gameColumnIndex.import_id] = importId;
   const res = await ws.transaction(async (sql) => {
     const r = await upsertGames(sql, out, { replaceResults: options.replaceResults, origin: (id) => origins.get(id) });
-    await logImport(sql, importId, { kind: 'games', files, startedAt, rowsRead: out.length, inserted: r.inserted, updated: r.updated, unmatched: 0, details: { changedResults: r.changedResults } });
+    await logImport(sql, importId, {
+      kind: 'games',
+      files,
+      startedAt,
+      rowsRead: out.length,
+      inserted: r.inserted,
+      updated: r.updated,
+      unmatched: 0,
+      details: { changedResults: r.changedResults },
+    });
     return r;
   });
   const seasons = [...new Set(out.map((r) => r[gameColumnIndex.season] as number))].sort();
-  return { importId, files, rowsRead: out.length, inserted: res.inserted, updated: res.updated, seasons, changedResults: res.changedResults };
+  return {
+    importId,
+    files,
+    rowsRead: out.length,
+    inserted: res.inserted,
+    updated: res.updated,
+    seasons,
+    changedResults: res.changedResults,
+  };
 }

@@ -40,7 +40,11 @@ const flag = (file: string, rec: CsvRecord, field: string): boolean => {
 };
 
 /** Imports generic odds CSV files (American or decimal prices) in one transaction, reporting unmatched rows. */
-export async function importGenericOdds(ws: Workspace, files: string[], options: { oddsFormat?: OddsFormat } = {}): Promise<OddsImportResult> {
+export async function importGenericOdds(
+  ws: Workspace,
+  files: string[],
+  options: { oddsFormat?: OddsFormat } = {},
+): Promise<OddsImportResult> {
   const startedAt = new Date();
   const teams = await TeamResolver.load(ws);
   const matcher = await GameMatcher.load(ws);
@@ -53,7 +57,10 @@ export async function importGenericOdds(ws: Workspace, files: string[], options:
     for (const doc of await readTextDocuments(file, { expect: GENERIC_EXPECTED })) {
       const { header, records } = readHeadedCsv(doc.name, doc.text, GENERIC_ODDS_REQUIRED, GENERIC_FORMAT);
       if (!PRICE_FIELDS.some((f) => header.includes(f))) {
-        throw inputError('MISSING_COLUMNS', `${doc.name} line 1: no price columns; expected some of ${PRICE_FIELDS.join(', ')}`, { file: doc.name, line: 1 });
+        throw inputError('MISSING_COLUMNS', `${doc.name} line 1: no price columns; expected some of ${PRICE_FIELDS.join(', ')}`, {
+          file: doc.name,
+          line: 1,
+        });
       }
       if (header.includes('is_open') || header.includes('is_close')) anyFlags.value = true;
       const format = !options.oddsFormat || options.oddsFormat === 'auto' ? detectFormat(records) : options.oddsFormat;
@@ -62,10 +69,19 @@ export async function importGenericOdds(ws: Workspace, files: string[], options:
         if (v === null) return null;
         if (format === 'american') {
           const d = americanToDecimal(v);
-          if (d === undefined) throw rowError('INVALID_ODDS', doc.name, rec.line, field, rec.get(field), 'expected American odds (<= -100 or >= 100)');
+          if (d === undefined)
+            throw rowError('INVALID_ODDS', doc.name, rec.line, field, rec.get(field), 'expected American odds (<= -100 or >= 100)');
           return d;
         }
-        if (v <= 1 || v > MAX_DECIMAL_ODDS) throw rowError('INVALID_ODDS', doc.name, rec.line, field, rec.get(field), `expected decimal odds between 1 and ${MAX_DECIMAL_ODDS}`);
+        if (v <= 1 || v > MAX_DECIMAL_ODDS)
+          throw rowError(
+            'INVALID_ODDS',
+            doc.name,
+            rec.line,
+            field,
+            rec.get(field),
+            `expected decimal odds between 1 and ${MAX_DECIMAL_ODDS}`,
+          );
         return v;
       };
       for (const rec of records) {
@@ -92,34 +108,83 @@ export async function importGenericOdds(ws: Workspace, files: string[], options:
         }
         const found = matcher.find(date, home, gn ?? undefined);
         if (!found.game || found.game.away !== away) {
-          unmatched.add({ ...where, reason: found.game ? `the game at ${home} that day was against ${found.game.away}` : found.reason ?? 'no game' });
+          unmatched.add({
+            ...where,
+            reason: found.game ? `the game at ${home} that day was against ${found.game.away}` : (found.reason ?? 'no game'),
+          });
           continue;
         }
         books.add(book);
         const base = { gameId: found.game.gameId, book, capturedAt, isOpen, isClose };
         if (prices.ml_home !== null && prices.ml_away !== null) {
-          odds.push({ ...base, market: 'moneyline', homePrice: prices.ml_home, awayPrice: prices.ml_away, overPrice: null, underPrice: null, line: null });
+          odds.push({
+            ...base,
+            market: 'moneyline',
+            homePrice: prices.ml_home,
+            awayPrice: prices.ml_away,
+            overPrice: null,
+            underPrice: null,
+            line: null,
+          });
         }
         if (total !== null && prices.over_price !== null && prices.under_price !== null) {
-          odds.push({ ...base, market: 'total', homePrice: null, awayPrice: null, overPrice: prices.over_price, underPrice: prices.under_price, line: total });
+          odds.push({
+            ...base,
+            market: 'total',
+            homePrice: null,
+            awayPrice: null,
+            overPrice: prices.over_price,
+            underPrice: prices.under_price,
+            line: total,
+          });
         }
         if (runline !== null && prices.runline_home_price !== null && prices.runline_away_price !== null) {
-          odds.push({ ...base, market: 'runline', homePrice: prices.runline_home_price, awayPrice: prices.runline_away_price, overPrice: null, underPrice: null, line: runline });
+          odds.push({
+            ...base,
+            market: 'runline',
+            homePrice: prices.runline_home_price,
+            awayPrice: prices.runline_away_price,
+            overPrice: null,
+            underPrice: null,
+            line: runline,
+          });
         }
       }
     }
   }
   if (!anyFlags.value) {
     const starts = new Map<string, string>();
-    for (const r of await ws.all<{ game_id: string; s: string }>(`SELECT game_id, strftime(start_time AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.000Z') AS s FROM games WHERE start_time IS NOT NULL`)) starts.set(r.game_id, r.s);
+    for (const r of await ws.all<{ game_id: string; s: string }>(
+      `SELECT game_id, strftime(start_time AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.000Z') AS s FROM games WHERE start_time IS NOT NULL`,
+    ))
+      starts.set(r.game_id, r.s);
     flagOpenClose(odds, (id) => starts.get(id) ?? null);
   }
   const importId = newImportId();
   const matchedGames = new Set(odds.map((o) => o.gameId)).size;
   const res = await ws.transaction(async (sql) => {
     const r = await replaceOdds(sql, odds, { source: files.join(','), importId, synthetic: false });
-    await logImport(sql, importId, { kind: 'odds:generic', files, startedAt, rowsRead, inserted: r.inserted, updated: r.replaced, unmatched: unmatched.count, details: { matchedGames, books: [...books], unmatched: unmatched.toJSON() } });
+    await logImport(sql, importId, {
+      kind: 'odds:generic',
+      files,
+      startedAt,
+      rowsRead,
+      inserted: r.inserted,
+      updated: r.replaced,
+      unmatched: unmatched.count,
+      details: { matchedGames, books: [...books], unmatched: unmatched.toJSON() },
+    });
     return r;
   });
-  return { importId, files, book: [...books].join(','), rowsRead, matchedGames, oddsRows: res.inserted, replaced: res.replaced, unmatched: unmatched.toJSON(), scoreMismatches: 0 };
+  return {
+    importId,
+    files,
+    book: [...books].join(','),
+    rowsRead,
+    matchedGames,
+    oddsRows: res.inserted,
+    replaced: res.replaced,
+    unmatched: unmatched.toJSON(),
+    scoreMismatches: 0,
+  };
 }

@@ -30,7 +30,12 @@ function parseSize(name: string, raw: string): number {
   const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
   const n = m && unit !== undefined ? Number(m[1]) * unit : NaN;
   if (!Number.isSafeInteger(n) || n <= 0) {
-    throw new BullpenError('usage', 'BAD_IMPORT_LIMIT', `${name}=${raw.slice(0, 40)} is not a size: write bytes or a size such as 512MiB or 64KiB`, { variable: name });
+    throw new BullpenError(
+      'usage',
+      'BAD_IMPORT_LIMIT',
+      `${name}=${raw.slice(0, 40)} is not a size: write bytes or a size such as 512MiB or 64KiB`,
+      { variable: name },
+    );
   }
   return n;
 }

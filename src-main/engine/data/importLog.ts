@@ -13,7 +13,11 @@ export interface ImportRecord {
   details?: Record<string, unknown>;
 }
 
-export const newImportId = (): string => `imp_${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomUUID().slice(0, 8)}`;
+export const newImportId = (): string =>
+  `imp_${new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 14)}_${randomUUID().slice(0, 8)}`;
 
 /** Writes the import's row inside the importer's transaction, so a failed import leaves no log entry either. */
 export async function logImport(sql: Sql, id: string, r: ImportRecord): Promise<void> {

@@ -27,7 +27,12 @@ export class NeedsRowByRow extends Error {
 export function isPlainCsv(text: string, required: string[]): boolean {
   const firstBreak = text.indexOf('\n');
   if (firstBreak <= 0 || text.includes('"')) return false;
-  const header = text.slice(0, firstBreak).replace(/\r$/, '').replace(/^\uFEFF/, '').split(',').map((h) => h.trim());
+  const header = text
+    .slice(0, firstBreak)
+    .replace(/\r$/, '')
+    .replace(/^\uFEFF/, '')
+    .split(',')
+    .map((h) => h.trim());
   if (required.some((r) => !header.includes(r)) || new Set(header).size !== header.length) return false;
   const commas = header.length - 1;
   let count = 0;
@@ -58,14 +63,16 @@ const NUMBER = String.raw`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`;
 const NUMERIC = ['spread_away', 'total'];
 const PRICES = ['spread_us_away', 'spread_us_home', 'ml_away', 'ml_home', 'total_over', 'total_under'];
 /** Shared-id lines need the one game open when the line was posted; see pinnacleImporter.ts. */
-const SHARED_REASON = 'game id shared by several games (the source ids carry the UTC date) and the line was posted while more than one, or none, of them was open';
+const SHARED_REASON =
+  'game id shared by several games (the source ids carry the UTC date) and the line was posted while more than one, or none, of them was open';
 const NOT_MATCHED_REASON = 'game id not matched in the per-game file';
 
 const field = (c: string) => `nullif(trim("${c}"), '')`;
 const isEmpty = (c: string) => `(${field(c)} IS NULL OR upper(${field(c)}) = 'NA')`;
 const num = (c: string) => `CASE WHEN ${isEmpty(c)} THEN NULL ELSE CAST(${field(c)} AS DOUBLE) END`;
 /** American to decimal odds, the same double arithmetic as oddsMath.americanToDecimal. */
-const price = (c: string) => `CASE WHEN ${isEmpty(c)} THEN NULL WHEN ${num(c)} > 0 THEN 1 + ${num(c)} / 100 ELSE 1 + 100 / -(${num(c)}) END`;
+const price = (c: string) =>
+  `CASE WHEN ${isEmpty(c)} THEN NULL WHEN ${num(c)} > 0 THEN 1 + ${num(c)} / 100 ELSE 1 + 100 / -(${num(c)}) END`;
 
 /**
  * Loads the line-history documents into `temp.<table>` (the odds columns, typed), matched to their
@@ -81,17 +88,29 @@ export async function stageLineHistory(
   unmatched: UnmatchedReport,
   meta: { book: string; source: string; importId: string },
 ): Promise<{ rowsRead: number }> {
-  await stageRows(sql, 'line_cands', [
-    { name: 'source_id', type: 'VARCHAR' },
-    { name: 'game_id', type: 'VARCHAR' },
-    { name: 'open_at', type: 'VARCHAR' },
-    { name: 'start_at', type: 'VARCHAR' },
-  ], candidates.map((c) => [c.sourceId, c.gameId, c.openAt, c.start]));
-  await stageRows(sql, 'line_starts', [
-    { name: 'game_id', type: 'VARCHAR' },
-    { name: 'start_at', type: 'VARCHAR' },
-  ], [...starts.entries()]);
-  await sql.run(`CREATE OR REPLACE TEMP TABLE lines (doc INTEGER, line INTEGER, source_id VARCHAR, posted_at TIMESTAMPTZ, spread_away DOUBLE, spread_us_away DOUBLE, spread_us_home DOUBLE, ml_away DOUBLE, ml_home DOUBLE, total DOUBLE, total_over DOUBLE, total_under DOUBLE)`);
+  await stageRows(
+    sql,
+    'line_cands',
+    [
+      { name: 'source_id', type: 'VARCHAR' },
+      { name: 'game_id', type: 'VARCHAR' },
+      { name: 'open_at', type: 'VARCHAR' },
+      { name: 'start_at', type: 'VARCHAR' },
+    ],
+    candidates.map((c) => [c.sourceId, c.gameId, c.openAt, c.start]),
+  );
+  await stageRows(
+    sql,
+    'line_starts',
+    [
+      { name: 'game_id', type: 'VARCHAR' },
+      { name: 'start_at', type: 'VARCHAR' },
+    ],
+    [...starts.entries()],
+  );
+  await sql.run(
+    `CREATE OR REPLACE TEMP TABLE lines (doc INTEGER, line INTEGER, source_id VARCHAR, posted_at TIMESTAMPTZ, spread_away DOUBLE, spread_us_away DOUBLE, spread_us_home DOUBLE, ml_away DOUBLE, ml_home DOUBLE, total DOUBLE, total_over DOUBLE, total_under DOUBLE)`,
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'bullpen-lines-'));
   let rowsRead = 0;
@@ -101,7 +120,10 @@ export async function stageLineHistory(
       const path = join(dir, `lines-${i}.csv`);
       writeFileSync(path, doc.text.replace(/^\uFEFF/, ''));
       try {
-        await sql.run(`CREATE OR REPLACE TEMP TABLE lines_raw AS SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '', escape = '', auto_detect = true)`, [path]);
+        await sql.run(
+          `CREATE OR REPLACE TEMP TABLE lines_raw AS SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '', escape = '', auto_detect = true)`,
+          [path],
+        );
       } catch (err) {
         throw new NeedsRowByRow(`DuckDB could not read ${doc.name}: ${(err as Error).message}`);
       }
@@ -137,8 +159,12 @@ export async function stageLineHistory(
       CASE WHEN c.n = 1 THEN c.only_game WHEN c.n > 1 AND live.n_live = 1 THEN live.game_id END AS game_id
     FROM temp.lines l LEFT JOIN counts c USING (source_id) LEFT JOIN live USING (doc, line)`);
 
-  const reasons = await sql.all<{ shared: boolean; n: number }>(`SELECT n_cand > 0 AS shared, count(*) AS n, min(doc * 1e9 + line) AS first FROM temp.owned WHERE game_id IS NULL GROUP BY ALL ORDER BY first`);
-  const firstRows = await sql.all<{ doc: number; line: number; shared: boolean }>(`SELECT doc, line, n_cand > 0 AS shared FROM temp.owned WHERE game_id IS NULL ORDER BY doc, line LIMIT ${UNMATCHED_EXAMPLES}`);
+  const reasons = await sql.all<{ shared: boolean; n: number }>(
+    `SELECT n_cand > 0 AS shared, count(*) AS n, min(doc * 1e9 + line) AS first FROM temp.owned WHERE game_id IS NULL GROUP BY ALL ORDER BY first`,
+  );
+  const firstRows = await sql.all<{ doc: number; line: number; shared: boolean }>(
+    `SELECT doc, line, n_cand > 0 AS shared FROM temp.owned WHERE game_id IS NULL ORDER BY doc, line LIMIT ${UNMATCHED_EXAMPLES}`,
+  );
   const reasonOf = (shared: boolean) => (shared ? SHARED_REASON : NOT_MATCHED_REASON);
   unmatched.addCounted(
     reasons.map((r) => ({ reason: reasonOf(r.shared), count: Number(r.n) })),
@@ -147,7 +173,8 @@ export async function stageLineHistory(
 
   // One row per posted market, then the first and last pregame row of each game and market are the
   // opening and closing prices (ties in time keep file order, like the stable sort of flagOpenClose).
-  await sql.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+  await sql.run(
+    `CREATE OR REPLACE TEMP TABLE ${table} AS
     WITH hist AS (
       SELECT game_id, 'moneyline' AS market, posted_at, ml_home AS home_price, ml_away AS away_price, NULL::DOUBLE AS over_price, NULL::DOUBLE AS under_price, NULL::DOUBLE AS line_value, doc, line
         FROM temp.owned WHERE game_id IS NOT NULL AND ml_home IS NOT NULL AND ml_away IS NOT NULL
@@ -164,7 +191,9 @@ export async function stageLineHistory(
       pre AND row_number() OVER (PARTITION BY game_id, market, pre ORDER BY posted_at ASC NULLS FIRST, doc, line) = 1 AS is_open,
       pre AND row_number() OVER (PARTITION BY game_id, market, pre ORDER BY posted_at DESC NULLS LAST, doc DESC, line DESC) = 1 AS is_close,
       false AS synthetic, ? AS source, ? AS import_id
-    FROM marked`, [meta.book, meta.source, meta.importId]);
+    FROM marked`,
+    [meta.book, meta.source, meta.importId],
+  );
   await sql.run(`DROP TABLE temp.owned`);
   await sql.run(`DROP TABLE temp.lines`);
   await sql.run(`DROP TABLE temp.line_cands`);

@@ -64,9 +64,27 @@ export function flagOpenClose(rows: OddsRow[], startOf: (gameId: string) => stri
 export const ODDS_COLUMN_NAMES = oddsColumns.map((c) => c.name);
 
 /** Stages rows into `temp.<table>` with the odds columns (dates as text); returns the casting SELECT list. */
-export async function stageOdds(sql: Sql, table: string, rows: OddsRow[], meta: { source: string; importId: string; synthetic: boolean }): Promise<string> {
+export async function stageOdds(
+  sql: Sql,
+  table: string,
+  rows: OddsRow[],
+  meta: { source: string; importId: string; synthetic: boolean },
+): Promise<string> {
   const staged: StagedValue[][] = rows.map((r) => [
-    r.gameId, r.book, r.market, r.capturedAt, r.homePrice, r.awayPrice, r.overPrice, r.underPrice, r.line, r.isOpen, r.isClose, meta.synthetic, meta.source, meta.importId,
+    r.gameId,
+    r.book,
+    r.market,
+    r.capturedAt,
+    r.homePrice,
+    r.awayPrice,
+    r.overPrice,
+    r.underPrice,
+    r.line,
+    r.isOpen,
+    r.isClose,
+    meta.synthetic,
+    meta.source,
+    meta.importId,
   ]);
   return stageRows(sql, table, oddsColumns, staged);
 }
@@ -86,7 +104,11 @@ export async function replaceOddsFromTemp(sql: Sql, table: string, select: strin
 }
 
 /** Replaces the given book's odds for every game in `rows` inside the caller's transaction. */
-export async function replaceOdds(sql: Sql, rows: OddsRow[], meta: { source: string; importId: string; synthetic: boolean }): Promise<{ inserted: number; replaced: number }> {
+export async function replaceOdds(
+  sql: Sql,
+  rows: OddsRow[],
+  meta: { source: string; importId: string; synthetic: boolean },
+): Promise<{ inserted: number; replaced: number }> {
   if (!rows.length) return { inserted: 0, replaced: 0 };
   const select = await stageOdds(sql, 'staged_odds', rows, meta);
   return replaceOddsFromTemp(sql, 'staged_odds', select);

@@ -12,8 +12,37 @@ import { TeamResolver } from './teamResolver';
 import { preview } from './textPreview';
 
 export const PINNACLE_BOOK = 'pinnacle';
-const GAMES_COLUMNS = ['game_id', 'start_utc', 'away_team', 'home_team', 'doubleheader_game', 'open_entered_utc', 'open_ml_away', 'open_ml_home', 'close_entered_utc', 'close_ml_away', 'close_ml_home', 'close_total', 'close_total_over', 'close_total_under', 'close_spread_away', 'close_spread_us_away', 'close_spread_us_home'];
-const LINES_COLUMNS = ['game_id', 'entered_utc', 'spread_away', 'spread_us_away', 'spread_us_home', 'ml_away', 'ml_home', 'total', 'total_over', 'total_under'];
+const GAMES_COLUMNS = [
+  'game_id',
+  'start_utc',
+  'away_team',
+  'home_team',
+  'doubleheader_game',
+  'open_entered_utc',
+  'open_ml_away',
+  'open_ml_home',
+  'close_entered_utc',
+  'close_ml_away',
+  'close_ml_home',
+  'close_total',
+  'close_total_over',
+  'close_total_under',
+  'close_spread_away',
+  'close_spread_us_away',
+  'close_spread_us_home',
+];
+const LINES_COLUMNS = [
+  'game_id',
+  'entered_utc',
+  'spread_away',
+  'spread_us_away',
+  'spread_us_home',
+  'ml_away',
+  'ml_home',
+  'total',
+  'total_over',
+  'total_under',
+];
 const PINNACLE_EXPECTED = "Pinnacle's per-game CSV (mlb2016_games.csv) or line history (mlb2016_lines.csv.gz)";
 /**
  * The source's game ids carry the UTC date, so a 7 pm Eastern start is dated the next day. Shifting the
@@ -88,22 +117,41 @@ export async function importPinnacle(ws: Workspace, files: string[], options: Pi
   return importDocs(ws, files, docs, startedAt, 'rowByRow');
 }
 
-async function importDocs(ws: Workspace, files: string[], docs: TextDocument[], startedAt: Date, lineHistory: 'sql' | 'rowByRow'): Promise<OddsImportResult> {
+async function importDocs(
+  ws: Workspace,
+  files: string[],
+  docs: TextDocument[],
+  startedAt: Date,
+  lineHistory: 'sql' | 'rowByRow',
+): Promise<OddsImportResult> {
   // The row-by-row path parses every file up front (so a malformed line history fails before any row
   // check); the SQL path leaves the line history to DuckDB, having checked it is plain CSV.
   const parsed = docs.map((d) => {
     const isLines = isLinesDoc(d);
-    if (isLines && lineHistory === 'sql' && !hasDataLine(d.text)) throw inputError('FILE_EMPTY', `${d.name} has a header but no rows; nothing was imported`, { file: d.name });
+    if (isLines && lineHistory === 'sql' && !hasDataLine(d.text))
+      throw inputError('FILE_EMPTY', `${d.name} has a header but no rows; nothing was imported`, { file: d.name });
     return {
       doc: d,
       isLines,
-      csv: isLines && lineHistory === 'sql' ? null : readHeadedCsv(d.name, d.text, isLines ? LINES_COLUMNS : GAMES_COLUMNS, isLines ? 'Pinnacle line-history file' : 'Pinnacle per-game file'),
+      csv:
+        isLines && lineHistory === 'sql'
+          ? null
+          : readHeadedCsv(
+              d.name,
+              d.text,
+              isLines ? LINES_COLUMNS : GAMES_COLUMNS,
+              isLines ? 'Pinnacle line-history file' : 'Pinnacle per-game file',
+            ),
     };
   });
   const gameDocs = parsed.filter((p) => !p.isLines);
   const lineDocs = parsed.filter((p) => p.isLines);
   if (!gameDocs.length) {
-    throw inputError('LINES_NEED_GAMES', `the Pinnacle line-history file needs its per-game file in the same import (its game ids use UTC dates and a broken NA prefix): pass both, e.g. mlb2016_games.csv mlb2016_lines.csv.gz`, { files });
+    throw inputError(
+      'LINES_NEED_GAMES',
+      `the Pinnacle line-history file needs its per-game file in the same import (its game ids use UTC dates and a broken NA prefix): pass both, e.g. mlb2016_games.csv mlb2016_lines.csv.gz`,
+      { files },
+    );
   }
   const teams = await TeamResolver.load(ws);
   const matcher = await GameMatcher.load(ws);
@@ -152,8 +200,26 @@ async function importDocs(ws: Workspace, files: string[], docs: TextDocument[], 
       const base = { gameId: game.gameId, book: PINNACLE_BOOK, overPrice: null, underPrice: null };
       const openAt = timestampField(doc.name, rec, 'open_entered_utc');
       const closeAt = timestampField(doc.name, rec, 'close_entered_utc');
-      const openMl = { ...base, market: 'moneyline' as const, capturedAt: openAt, homePrice: price(doc.name, rec, 'open_ml_home'), awayPrice: price(doc.name, rec, 'open_ml_away'), line: null, isOpen: true, isClose: false };
-      const closeMl = { ...base, market: 'moneyline' as const, capturedAt: closeAt, homePrice: price(doc.name, rec, 'close_ml_home'), awayPrice: price(doc.name, rec, 'close_ml_away'), line: null, isOpen: false, isClose: true };
+      const openMl = {
+        ...base,
+        market: 'moneyline' as const,
+        capturedAt: openAt,
+        homePrice: price(doc.name, rec, 'open_ml_home'),
+        awayPrice: price(doc.name, rec, 'open_ml_away'),
+        line: null,
+        isOpen: true,
+        isClose: false,
+      };
+      const closeMl = {
+        ...base,
+        market: 'moneyline' as const,
+        capturedAt: closeAt,
+        homePrice: price(doc.name, rec, 'close_ml_home'),
+        awayPrice: price(doc.name, rec, 'close_ml_away'),
+        line: null,
+        isOpen: false,
+        isClose: true,
+      };
       if (openMl.homePrice !== null && openMl.awayPrice !== null) {
         if (openAt === closeAt && closeMl.homePrice === openMl.homePrice) openMl.isClose = true;
         odds.push(openMl);
@@ -161,11 +227,32 @@ async function importDocs(ws: Workspace, files: string[], docs: TextDocument[], 
       if (closeMl.homePrice !== null && closeMl.awayPrice !== null && !openMl.isClose) odds.push(closeMl);
       const total = numberField(doc.name, rec, 'close_total');
       if (total !== null) {
-        odds.push({ gameId: game.gameId, book: PINNACLE_BOOK, market: 'total', capturedAt: closeAt, homePrice: null, awayPrice: null, overPrice: price(doc.name, rec, 'close_total_over'), underPrice: price(doc.name, rec, 'close_total_under'), line: total, isOpen: false, isClose: true });
+        odds.push({
+          gameId: game.gameId,
+          book: PINNACLE_BOOK,
+          market: 'total',
+          capturedAt: closeAt,
+          homePrice: null,
+          awayPrice: null,
+          overPrice: price(doc.name, rec, 'close_total_over'),
+          underPrice: price(doc.name, rec, 'close_total_under'),
+          line: total,
+          isOpen: false,
+          isClose: true,
+        });
       }
       const spreadAway = numberField(doc.name, rec, 'close_spread_away');
       if (spreadAway !== null) {
-        odds.push({ ...base, market: 'runline', capturedAt: closeAt, homePrice: price(doc.name, rec, 'close_spread_us_home'), awayPrice: price(doc.name, rec, 'close_spread_us_away'), line: -spreadAway, isOpen: false, isClose: true });
+        odds.push({
+          ...base,
+          market: 'runline',
+          capturedAt: closeAt,
+          homePrice: price(doc.name, rec, 'close_spread_us_home'),
+          awayPrice: price(doc.name, rec, 'close_spread_us_away'),
+          line: -spreadAway,
+          isOpen: false,
+          isClose: true,
+        });
       }
     }
   }
@@ -184,7 +271,9 @@ async function importDocs(ws: Workspace, files: string[], docs: TextDocument[], 
         if (candidates.length > 1 && at) {
           // Ids repeat when a night game's UTC date equals the next day game's date: a line belongs to
           // the one game that was already open and not yet started when the line was posted.
-          const live = candidates.filter((c) => c.openAt !== null && Date.parse(c.openAt) <= Date.parse(at) && Date.parse(at) < Date.parse(c.start));
+          const live = candidates.filter(
+            (c) => c.openAt !== null && Date.parse(c.openAt) <= Date.parse(at) && Date.parse(at) < Date.parse(c.start),
+          );
           owner = live.length === 1 ? live[0] : undefined;
         }
         if (!owner) {
@@ -200,15 +289,34 @@ async function importDocs(ws: Workspace, files: string[], docs: TextDocument[], 
         const base = { gameId, book: PINNACLE_BOOK, capturedAt: at, isOpen: false, isClose: false };
         const mlHome = price(doc.name, rec, 'ml_home');
         const mlAway = price(doc.name, rec, 'ml_away');
-        if (mlHome !== null && mlAway !== null) history.push({ ...base, market: 'moneyline', homePrice: mlHome, awayPrice: mlAway, overPrice: null, underPrice: null, line: null });
+        if (mlHome !== null && mlAway !== null)
+          history.push({
+            ...base,
+            market: 'moneyline',
+            homePrice: mlHome,
+            awayPrice: mlAway,
+            overPrice: null,
+            underPrice: null,
+            line: null,
+          });
         const total = numberField(doc.name, rec, 'total');
         const over = price(doc.name, rec, 'total_over');
         const under = price(doc.name, rec, 'total_under');
-        if (total !== null && over !== null && under !== null) history.push({ ...base, market: 'total', homePrice: null, awayPrice: null, overPrice: over, underPrice: under, line: total });
+        if (total !== null && over !== null && under !== null)
+          history.push({ ...base, market: 'total', homePrice: null, awayPrice: null, overPrice: over, underPrice: under, line: total });
         const spreadAway = numberField(doc.name, rec, 'spread_away');
         const spHome = price(doc.name, rec, 'spread_us_home');
         const spAway = price(doc.name, rec, 'spread_us_away');
-        if (spreadAway !== null && spHome !== null && spAway !== null) history.push({ ...base, market: 'runline', homePrice: spHome, awayPrice: spAway, overPrice: null, underPrice: null, line: -spreadAway });
+        if (spreadAway !== null && spHome !== null && spAway !== null)
+          history.push({
+            ...base,
+            market: 'runline',
+            homePrice: spHome,
+            awayPrice: spAway,
+            overPrice: null,
+            underPrice: null,
+            line: -spreadAway,
+          });
       }
     }
     flagOpenClose(history, (id) => starts.get(id) ?? null);
@@ -222,12 +330,24 @@ async function importDocs(ws: Workspace, files: string[], docs: TextDocument[], 
   const { inserted, replaced } = await ws.transaction(async (sql) => {
     let res: { inserted: number; replaced: number };
     if (lineDocs.length && lineHistory === 'sql') {
-      const candidates = [...bySourceId.values()].flat().map((c) => ({ sourceId: c.sourceId, gameId: c.game.gameId, openAt: c.openAt, start: c.start }));
-      const read = await stageLineHistory(sql, 'line_odds', lineDocs.map((l) => l.doc), candidates, starts, unmatched, { book: PINNACLE_BOOK, source, importId });
+      const candidates = [...bySourceId.values()]
+        .flat()
+        .map((c) => ({ sourceId: c.sourceId, gameId: c.game.gameId, openAt: c.openAt, start: c.start }));
+      const read = await stageLineHistory(
+        sql,
+        'line_odds',
+        lineDocs.map((l) => l.doc),
+        candidates,
+        starts,
+        unmatched,
+        { book: PINNACLE_BOOK, source, importId },
+      );
       rowsRead += read.rowsRead;
       // Per-game summary rows stay only for games the line history does not cover.
       const summary = await stageOdds(sql, 'summary_odds', odds, { source, importId, synthetic: false });
-      await sql.run(`INSERT INTO temp.line_odds SELECT ${summary} FROM temp.summary_odds WHERE game_id NOT IN (SELECT game_id FROM temp.line_odds)`);
+      await sql.run(
+        `INSERT INTO temp.line_odds SELECT ${summary} FROM temp.summary_odds WHERE game_id NOT IN (SELECT game_id FROM temp.line_odds)`,
+      );
       await sql.run(`DROP TABLE temp.summary_odds`);
       res = await replaceOddsFromTemp(sql, 'line_odds', ODDS_COLUMN_NAMES.join(', '));
     } else {
@@ -241,8 +361,27 @@ async function importDocs(ws: Workspace, files: string[], docs: TextDocument[], 
         chunk.flat(),
       );
     }
-    await logImport(sql, importId, { kind: 'odds:pinnacle', files, startedAt, rowsRead, inserted: res.inserted, updated: res.replaced, unmatched: unmatched.count, details: { matchedGames, unmatched: unmatched.toJSON(), scoreMismatches } });
+    await logImport(sql, importId, {
+      kind: 'odds:pinnacle',
+      files,
+      startedAt,
+      rowsRead,
+      inserted: res.inserted,
+      updated: res.replaced,
+      unmatched: unmatched.count,
+      details: { matchedGames, unmatched: unmatched.toJSON(), scoreMismatches },
+    });
     return res;
   });
-  return { importId, files, book: PINNACLE_BOOK, rowsRead, matchedGames, oddsRows: inserted, replaced, unmatched: unmatched.toJSON(), scoreMismatches };
+  return {
+    importId,
+    files,
+    book: PINNACLE_BOOK,
+    rowsRead,
+    matchedGames,
+    oddsRows: inserted,
+    replaced,
+    unmatched: unmatched.toJSON(),
+    scoreMismatches,
+  };
 }

@@ -60,25 +60,40 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
 function refuseUnlessText(doc: string, kind: ContentKind, expect: string, container: 'gzip' | 'zip' | null): void {
   if (kind.kind === 'text') return;
   if (kind.kind === 'wideText') {
-    throw inputError('FILE_ENCODING', `${doc} is ${kind.encoding} text; save it as UTF-8 (in Excel: "CSV UTF-8"; or iconv -f ${kind.encoding} -t UTF-8) and import it again; nothing was imported`, {
-      file: doc,
-      encoding: kind.encoding,
-    });
+    throw inputError(
+      'FILE_ENCODING',
+      `${doc} is ${kind.encoding} text; save it as UTF-8 (in Excel: "CSV UTF-8"; or iconv -f ${kind.encoding} -t UTF-8) and import it again; nothing was imported`,
+      {
+        file: doc,
+        encoding: kind.encoding,
+      },
+    );
   }
   if (kind.kind === 'archive') {
     if (container) {
-      throw inputError('NESTED_ARCHIVE', `${doc} is a ${kind.format} archive inside a ${container} archive; Bullpen reads one level of compression: unpack the outer archive and import the file inside; nothing was imported`, {
-        file: doc,
-        inner: kind.format,
-        outer: container,
-      });
+      throw inputError(
+        'NESTED_ARCHIVE',
+        `${doc} is a ${kind.format} archive inside a ${container} archive; Bullpen reads one level of compression: unpack the outer archive and import the file inside; nothing was imported`,
+        {
+          file: doc,
+          inner: kind.format,
+          outer: container,
+        },
+      );
     }
-    throw inputError('UNSUPPORTED_ARCHIVE', `${doc} is a ${kind.format} archive, which Bullpen does not read; unpack it and import the file inside, or compress it as .gz or .zip; nothing was imported`, {
-      file: doc,
-      format: kind.format,
-    });
+    throw inputError(
+      'UNSUPPORTED_ARCHIVE',
+      `${doc} is a ${kind.format} archive, which Bullpen does not read; unpack it and import the file inside, or compress it as .gz or .zip; nothing was imported`,
+      {
+        file: doc,
+        format: kind.format,
+      },
+    );
   }
-  throw inputError('NOT_TEXT', `${doc} is not a text file: it looks like ${kind.what}; expected ${expect}; nothing was imported`, { file: doc, looksLike: kind.what });
+  throw inputError('NOT_TEXT', `${doc} is not a text file: it looks like ${kind.what}; expected ${expect}; nothing was imported`, {
+    file: doc,
+    looksLike: kind.what,
+  });
 }
 
 /** Bytes one input file may still yield, shared by every member of a zip. */
@@ -175,7 +190,12 @@ async function readChunk(fh: FileHandle, size: number): Promise<Uint8Array> {
 }
 
 /** Pushes the rest of the file through `push`, the first chunk already read; the last push is final. */
-async function pump(fh: FileHandle, first: Uint8Array, readBytes: number, push: (chunk: Uint8Array, final: boolean) => void): Promise<void> {
+async function pump(
+  fh: FileHandle,
+  first: Uint8Array,
+  readBytes: number,
+  push: (chunk: Uint8Array, final: boolean) => void,
+): Promise<void> {
   let chunk = first;
   while (chunk.length) {
     push(chunk, false);
@@ -188,10 +208,14 @@ async function pump(fh: FileHandle, first: Uint8Array, readBytes: number, push: 
 function unsupportedMethod(doc: string, err: Error): BullpenError | undefined {
   const method = /unknown compression type (\d+)/.exec(err.message)?.[1];
   if (method === undefined) return undefined;
-  return inputError('UNSUPPORTED_ARCHIVE', `${doc} is compressed with zip method ${method}, which Bullpen does not read; re-zip it with standard (deflate) compression, or import the file itself; nothing was imported`, {
-    file: doc,
-    method: Number(method),
-  });
+  return inputError(
+    'UNSUPPORTED_ARCHIVE',
+    `${doc} is compressed with zip method ${method}, which Bullpen does not read; re-zip it with standard (deflate) compression, or import the file itself; nothing was imported`,
+    {
+      file: doc,
+      method: Number(method),
+    },
+  );
 }
 
 const EMPTY_MESSAGE = 'holds no data (it is empty or only blank lines)';
@@ -234,13 +258,22 @@ export async function readTextDocuments(path: string, options: ReadOptions = {})
         let members = 0;
         const unzip = new Unzip((file) => {
           if (file.name.endsWith('/') || file.name.startsWith('__MACOSX')) return;
-          if (++members > MAX_ZIP_MEMBERS) throw inputError('ZIP_TOO_MANY_MEMBERS', `${name} holds more than ${MAX_ZIP_MEMBERS} files; import the game log or CSV on its own; nothing was imported`, { file: name });
+          if (++members > MAX_ZIP_MEMBERS)
+            throw inputError(
+              'ZIP_TOO_MANY_MEMBERS',
+              `${name} holds more than ${MAX_ZIP_MEMBERS} files; import the game log or CSV on its own; nothing was imported`,
+              { file: name },
+            );
           const doc = `${name}:${preview(file.name, MEMBER_NAME_CHARS)}`;
           if (ARCHIVE_NAME.test(file.name)) {
-            throw inputError('NESTED_ARCHIVE', `${doc} is an archive inside a zip archive; Bullpen reads one level of compression: unpack ${name} and import the file inside; nothing was imported`, {
-              file: doc,
-              outer: 'zip',
-            });
+            throw inputError(
+              'NESTED_ARCHIVE',
+              `${doc} is an archive inside a zip archive; Bullpen reads one level of compression: unpack ${name} and import the file inside; nothing was imported`,
+              {
+                file: doc,
+                outer: 'zip',
+              },
+            );
           }
           const sink = new DocumentSink(doc, budget, limits, expect, 'zip');
           sinks.push(sink);
@@ -259,7 +292,9 @@ export async function readTextDocuments(path: string, options: ReadOptions = {})
       }
     } catch (err) {
       if (err instanceof BullpenError) throw err;
-      throw inputError('FILE_CORRUPT', `cannot decompress ${name}: ${(err as Error).message}; download it again; nothing was imported`, { file: name });
+      throw inputError('FILE_CORRUPT', `cannot decompress ${name}: ${(err as Error).message}; download it again; nothing was imported`, {
+        file: name,
+      });
     }
     const docs: TextDocument[] = [];
     for (const s of sinks) {

@@ -20,7 +20,14 @@ export interface FranchiseSeed {
   abbreviations: string[];
 }
 
-const one = (code: string, league: string, city: string, nickname: string, first = 1901): TeamCodeSpan => ({ code, league, city, nickname, first, last: null });
+const one = (code: string, league: string, city: string, nickname: string, first = 1901): TeamCodeSpan => ({
+  code,
+  league,
+  city,
+  nickname,
+  first,
+  last: null,
+});
 const simple = (code: string, league: string, city: string, nickname: string, abbr: string[], first = 1901): FranchiseSeed => ({
   franchise: code,
   codes: [one(code, league, city, nickname, first)],
@@ -32,7 +39,12 @@ export const realFranchises: FranchiseSeed[] = [
   {
     franchise: 'ANA',
     codes: [{ code: 'ANA', league: 'AL', city: 'Anaheim', nickname: 'Angels', first: 1961, last: null }],
-    names: [['California Angels', 1965, 1996], ['Anaheim Angels', 1997, 2004], ['Los Angeles Angels of Anaheim', 2005, 2015], ['Los Angeles Angels', 2016, null]],
+    names: [
+      ['California Angels', 1965, 1996],
+      ['Anaheim Angels', 1997, 2004],
+      ['Los Angeles Angels of Anaheim', 2005, 2015],
+      ['Los Angeles Angels', 2016, null],
+    ],
     abbreviations: ['LAA', 'ANA', 'CAL', 'LA Angels', 'Angels'],
   },
   simple('ARI', 'NL', 'Arizona', 'Diamondbacks', ['ARI', 'AZ', 'Diamondbacks'], 1998),
@@ -45,7 +57,10 @@ export const realFranchises: FranchiseSeed[] = [
   {
     franchise: 'CLE',
     codes: [one('CLE', 'AL', 'Cleveland', 'Guardians')],
-    names: [['Cleveland Indians', 1915, 2021], ['Cleveland Guardians', 2022, null]],
+    names: [
+      ['Cleveland Indians', 1915, 2021],
+      ['Cleveland Guardians', 2022, null],
+    ],
     abbreviations: ['CLE', 'Indians', 'Guardians'],
   },
   simple('COL', 'NL', 'Colorado', 'Rockies', ['COL', 'Rockies'], 1993),
@@ -59,7 +74,10 @@ export const realFranchises: FranchiseSeed[] = [
       { code: 'FLO', league: 'NL', city: 'Florida', nickname: 'Marlins', first: 1993, last: 2011 },
       { code: 'MIA', league: 'NL', city: 'Miami', nickname: 'Marlins', first: 2012, last: null },
     ],
-    names: [['Florida Marlins', 1993, 2011], ['Miami Marlins', 2012, null]],
+    names: [
+      ['Florida Marlins', 1993, 2011],
+      ['Miami Marlins', 2012, null],
+    ],
     abbreviations: ['MIA', 'FLA', 'FLO', 'Marlins'],
   },
   simple('MIL', 'NL', 'Milwaukee', 'Brewers', ['MIL', 'Brewers'], 1970),
@@ -72,7 +90,10 @@ export const realFranchises: FranchiseSeed[] = [
       { code: 'OAK', league: 'AL', city: 'Oakland', nickname: 'Athletics', first: 1968, last: 2024 },
       { code: 'ATH', league: 'AL', city: 'Sacramento', nickname: 'Athletics', first: 2025, last: null },
     ],
-    names: [['Oakland Athletics', 1968, 2024], ['Athletics', 2025, null]],
+    names: [
+      ['Oakland Athletics', 1968, 2024],
+      ['Athletics', 2025, null],
+    ],
     abbreviations: ['OAK', 'ATH', "A's"],
   },
   simple('PHI', 'NL', 'Philadelphia', 'Phillies', ['PHI', 'Phillies']),
@@ -83,13 +104,20 @@ export const realFranchises: FranchiseSeed[] = [
   {
     franchise: 'SLN',
     codes: [one('SLN', 'NL', 'St. Louis', 'Cardinals')],
-    names: [['St. Louis Cardinals', 1901, null], ['St Louis Cardinals', 1901, null], ['Saint Louis Cardinals', 1901, null]],
+    names: [
+      ['St. Louis Cardinals', 1901, null],
+      ['St Louis Cardinals', 1901, null],
+      ['Saint Louis Cardinals', 1901, null],
+    ],
     abbreviations: ['STL', 'SLN', 'Cardinals'],
   },
   {
     franchise: 'TBA',
     codes: [one('TBA', 'AL', 'Tampa Bay', 'Rays', 1998)],
-    names: [['Tampa Bay Devil Rays', 1998, 2007], ['Tampa Bay Rays', 2008, null]],
+    names: [
+      ['Tampa Bay Devil Rays', 1998, 2007],
+      ['Tampa Bay Rays', 2008, null],
+    ],
     abbreviations: ['TB', 'TBR', 'TBD', 'TBA', 'Rays'],
   },
   simple('TEX', 'AL', 'Texas', 'Rangers', ['TEX', 'Rangers'], 1972),
@@ -100,7 +128,10 @@ export const realFranchises: FranchiseSeed[] = [
       { code: 'MON', league: 'NL', city: 'Montreal', nickname: 'Expos', first: 1969, last: 2004 },
       { code: 'WAS', league: 'NL', city: 'Washington', nickname: 'Nationals', first: 2005, last: null },
     ],
-    names: [['Montreal Expos', 1969, 2004], ['Washington Nationals', 2005, null]],
+    names: [
+      ['Montreal Expos', 1969, 2004],
+      ['Washington Nationals', 2005, null],
+    ],
     abbreviations: ['WSH', 'WSN', 'WAS', 'MON', 'Nationals', 'Expos'],
   },
 ];

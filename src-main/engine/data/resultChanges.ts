@@ -32,8 +32,20 @@ const MESSAGE_EXAMPLES = 5;
  * scheduled or postponed again, or its score changed. Runs inside the import's transaction, before
  * the rows replace the games.
  */
-export async function findResultChanges(sql: Sql, stagedTable: string, origin?: (gameId: string) => GameOrigin | undefined): Promise<ResultChange[]> {
-  const rows = await sql.all<{ game_id: string; b_status: string; b_home: number; b_away: number; a_status: string | null; a_home: number | null; a_away: number | null }>(
+export async function findResultChanges(
+  sql: Sql,
+  stagedTable: string,
+  origin?: (gameId: string) => GameOrigin | undefined,
+): Promise<ResultChange[]> {
+  const rows = await sql.all<{
+    game_id: string;
+    b_status: string;
+    b_home: number;
+    b_away: number;
+    a_status: string | null;
+    a_home: number | null;
+    a_away: number | null;
+  }>(
     `SELECT g.game_id, g.status AS b_status, g.home_score AS b_home, g.away_score AS b_away,
             s.status AS a_status, s.home_score AS a_home, s.away_score AS a_away
        FROM games g JOIN temp.${stagedTable} s ON s.game_id = g.game_id
@@ -64,7 +76,8 @@ const where = (c: ResultChange): string => (c.file ? `${c.file} line ${c.line}: 
 export function refuseResultChanges(changes: ResultChange[]): BullpenError {
   const [first] = changes;
   const others = changes.slice(1, 1 + MESSAGE_EXAMPLES).map((c) => c.gameId);
-  const more = changes.length > 1 ? ` (and ${changes.length - 1} more: ${others.join(', ')}${changes.length - 1 > others.length ? ', …' : ''})` : '';
+  const more =
+    changes.length > 1 ? ` (and ${changes.length - 1} more: ${others.join(', ')}${changes.length - 1 > others.length ? ', …' : ''})` : '';
   return inputError(
     'RESULT_CHANGED',
     `${where(first)}game ${first.gameId} has the result "${describeResult(first.before)}" and this import would make it "${describeResult(first.after)}"${more}; nothing was imported. ` +

@@ -41,23 +41,38 @@ function refuseUnlessGameLog(docName: string, text: string): void {
   }
   if (fields === RETROSHEET_FIELDS) return;
   const found = fields === null ? 'line 1 is not comma-separated values' : `line 1 has ${fields}`;
-  throw inputError('WRONG_FORMAT', `${docName} is not a Retrosheet game log (expected ${RETROSHEET_FIELDS} comma-separated fields; ${found}); nothing was imported`, {
-    file: docName,
-    line: 1,
-    expected: 'Retrosheet game log',
-    fields,
-  });
+  throw inputError(
+    'WRONG_FORMAT',
+    `${docName} is not a Retrosheet game log (expected ${RETROSHEET_FIELDS} comma-separated fields; ${found}); nothing was imported`,
+    {
+      file: docName,
+      line: 1,
+      expected: 'Retrosheet game log',
+      fields,
+    },
+  );
 }
 
 /** Parses one game-log document into games rows, validating every field the engine relies on. */
-function parseGameLog(docName: string, text: string, teams: TeamResolver, source: string, today: string, origins: Map<string, GameOrigin>): GameRow[] {
+function parseGameLog(
+  docName: string,
+  text: string,
+  teams: TeamResolver,
+  source: string,
+  today: string,
+  origins: Map<string, GameOrigin>,
+): GameRow[] {
   refuseUnlessGameLog(docName, text.trimStart());
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, { relax_column_count: true, info: true, skip_empty_lines: true }) as unknown as typeof records;
   } catch (err) {
     const e = err as Error & { lines?: number };
-    throw inputError('CSV_MALFORMED', `${docName} line ${e.lines ?? '?'}: not valid CSV (${preview(e.message, CSV_MESSAGE_CHARS)}); nothing was imported`, { file: docName, line: e.lines ?? null });
+    throw inputError(
+      'CSV_MALFORMED',
+      `${docName} line ${e.lines ?? '?'}: not valid CSV (${preview(e.message, CSV_MESSAGE_CHARS)}); nothing was imported`,
+      { file: docName, line: e.lines ?? null },
+    );
   }
   const out: GameRow[] = [];
   for (const { record: f, info } of records) {
@@ -97,8 +112,12 @@ function parseGameLog(docName: string, text: string, teams: TeamResolver, source
       }
     }
     const gameNumber = row[gameColumnIndex.game_number] as number;
-    if (gameNumber > MAX_GAME_NUMBER) throw rowError('INVALID_NUMBER', docName, line, '2 (game_number)', String(gameNumber), 'expected 0, 1, 2 or 3');
-    for (const [field, col] of [['4', 'away'], ['7', 'home']] as const) {
+    if (gameNumber > MAX_GAME_NUMBER)
+      throw rowError('INVALID_NUMBER', docName, line, '2 (game_number)', String(gameNumber), 'expected 0, 1, 2 or 3');
+    for (const [field, col] of [
+      ['4', 'away'],
+      ['7', 'home'],
+    ] as const) {
       const code = row[gameColumnIndex[col]] as string | null;
       if (!code || !teams.isCode(code)) {
         throw rowError('UNKNOWN_TEAM', docName, line, `${field} (${col})`, code ?? '', 'not a Retrosheet team code in the teams table');
@@ -138,7 +157,11 @@ export async function importRetrosheet(ws: Workspace, files: string[], options: 
       for (const r of parsed) {
         const id = r[gameColumnIndex.game_id] as string;
         const prev = seenAt.get(id);
-        if (prev) throw inputError('DUPLICATE_GAME', `${doc.name}: game ${id} appears twice (first in ${prev}); nothing was imported`, { file: doc.name, gameId: id });
+        if (prev)
+          throw inputError('DUPLICATE_GAME', `${doc.name}: game ${id} appears twice (first in ${prev}); nothing was imported`, {
+            file: doc.name,
+            gameId: id,
+          });
         seenAt.set(id, doc.name);
       }
       rows.push(...parsed);
@@ -151,7 +174,16 @@ export async function importRetrosheet(ws: Workspace, files: string[], options: 
   };
   const { inserted, updated, changedResults } = await ws.transaction(async (sql) => {
     const res = await upsertGames(sql, rows.map(importRow), { replaceResults: options.replaceResults, origin: (id) => origins.get(id) });
-    await logImport(sql, importId, { kind: 'retrosheet', files, startedAt, rowsRead: rows.length, inserted: res.inserted, updated: res.updated, unmatched: 0, details: { changedResults: res.changedResults } });
+    await logImport(sql, importId, {
+      kind: 'retrosheet',
+      files,
+      startedAt,
+      rowsRead: rows.length,
+      inserted: res.inserted,
+      updated: res.updated,
+      unmatched: 0,
+      details: { changedResults: res.changedResults },
+    });
     return res;
   });
   const seasons = [...new Set(rows.map((r) => r[gameColumnIndex.season] as number))].sort();

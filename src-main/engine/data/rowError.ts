@@ -7,12 +7,17 @@ import { preview } from './textPreview';
  */
 export function rowError(code: string, file: string, line: number, field: string, value: string, expected: string): BullpenError {
   const shown = preview(value);
-  return new BullpenError('input', code, `${file} line ${line}, field ${field}: invalid value "${shown}": ${expected}; nothing was imported`, {
-    file,
-    line,
-    field,
-    value: shown,
-  });
+  return new BullpenError(
+    'input',
+    code,
+    `${file} line ${line}, field ${field}: invalid value "${shown}": ${expected}; nothing was imported`,
+    {
+      file,
+      line,
+      field,
+      value: shown,
+    },
+  );
 }
 
 /** Parses yyyymmdd or yyyy-mm-dd into an ISO date, or undefined when it is not a real calendar date. */

@@ -98,7 +98,9 @@ export function sniffContent(head: Uint8Array): ContentKind {
   if (!head.includes(0)) {
     let controls = 0;
     for (const b of head) if (isControl(b)) controls++;
-    return controls > Math.max(MAX_STRAY_CONTROLS, head.length * MAX_CONTROL_SHARE) ? binary('binary data (control bytes a text file does not hold)') : { kind: 'text' };
+    return controls > Math.max(MAX_STRAY_CONTROLS, head.length * MAX_CONTROL_SHARE)
+      ? binary('binary data (control bytes a text file does not hold)')
+      : { kind: 'text' };
   }
   const wide = wideWithoutBom(head);
   return wide ? { kind: 'wideText', encoding: wide } : binary('binary data (it holds NUL bytes)');

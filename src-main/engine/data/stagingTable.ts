@@ -37,5 +37,7 @@ export async function stageRows(sql: Sql, table: string, columns: StagedColumn[]
   } finally {
     appender.closeSync();
   }
-  return columns.map((c) => (c.type === 'DATE' || c.type === 'TIMESTAMPTZ' ? `CAST(${c.name} AS ${c.type}) AS ${c.name}` : c.name)).join(', ');
+  return columns
+    .map((c) => (c.type === 'DATE' || c.type === 'TIMESTAMPTZ' ? `CAST(${c.name} AS ${c.type}) AS ${c.name}` : c.name))
+    .join(', ');
 }

@@ -37,9 +37,13 @@ export class TeamResolver {
       codes.set(r.code, { code: r.code, franchise: r.franchise, first: r.first_season, last: r.last_season });
     }
     const aliases = new Map<string, AliasRow[]>();
-    for (const r of await sql.all<{ alias_norm: string; franchise: string; kind: string; first_season: number | null; last_season: number | null }>(
-      `SELECT alias_norm, franchise, kind, first_season, last_season FROM team_names`,
-    )) {
+    for (const r of await sql.all<{
+      alias_norm: string;
+      franchise: string;
+      kind: string;
+      first_season: number | null;
+      last_season: number | null;
+    }>(`SELECT alias_norm, franchise, kind, first_season, last_season FROM team_names`)) {
       const list = aliases.get(r.alias_norm) ?? [];
       list.push({ franchise: r.franchise, kind: r.kind, first: r.first_season, last: r.last_season });
       aliases.set(r.alias_norm, list);

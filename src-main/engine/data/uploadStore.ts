@@ -39,9 +39,14 @@ function ensurePrivateRoot(root: string): void {
   const st = lstatSync(root);
   const uid = process.getuid?.();
   if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (process.platform !== 'win32' && (st.mode & 0o077) !== 0)) {
-    throw new BullpenError('internal', 'UPLOAD_FOLDER_UNSAFE', `the upload folder ${root} is not a private folder of this user (a link, another owner, or open to others); remove it and try again`, {
-      root,
-    });
+    throw new BullpenError(
+      'internal',
+      'UPLOAD_FOLDER_UNSAFE',
+      `the upload folder ${root} is not a private folder of this user (a link, another owner, or open to others); remove it and try again`,
+      {
+        root,
+      },
+    );
   }
 }
 
@@ -88,7 +93,11 @@ const sizeOf = (path: string): number => {
 /** Appends one chunk (the first one creates the upload) and returns where the file is so far. */
 export function appendUploadChunk(chunk: UploadChunk, root: string = uploadRoot()): UploadState {
   if (!UPLOAD_NAME_PATTERN.test(chunk.name) || chunk.name.includes('..')) {
-    throw inputError('BAD_UPLOAD_NAME', `"${chunk.name}" is not a plain file name; rename the file to letters, digits, dots and dashes and upload it again`, { name: chunk.name });
+    throw inputError(
+      'BAD_UPLOAD_NAME',
+      `"${chunk.name}" is not a plain file name; rename the file to letters, digits, dots and dashes and upload it again`,
+      { name: chunk.name },
+    );
   }
   const bytes = Buffer.from(chunk.base64, 'base64');
   let uploadId = chunk.uploadId;
@@ -102,13 +111,24 @@ export function appendUploadChunk(chunk: UploadChunk, root: string = uploadRoot(
   const path = join(root, uploadId, chunk.name);
   const stored = chunk.offset === 0 && !chunk.uploadId ? 0 : sizeOf(path);
   if (stored < 0 && chunk.uploadId) {
-    throw notFoundError('UPLOAD_NOT_FOUND', `upload ${uploadId} of ${chunk.name} is gone (discarded or expired); choose the file again`, { uploadId });
+    throw notFoundError('UPLOAD_NOT_FOUND', `upload ${uploadId} of ${chunk.name} is gone (discarded or expired); choose the file again`, {
+      uploadId,
+    });
   }
   if (chunk.offset !== stored) {
-    throw new BullpenError('conflict', 'UPLOAD_OFFSET', `upload ${uploadId} holds ${stored} bytes but this chunk starts at ${chunk.offset}; choose the file again`, { uploadId, stored, offset: chunk.offset });
+    throw new BullpenError(
+      'conflict',
+      'UPLOAD_OFFSET',
+      `upload ${uploadId} holds ${stored} bytes but this chunk starts at ${chunk.offset}; choose the file again`,
+      { uploadId, stored, offset: chunk.offset },
+    );
   }
   if (stored + bytes.length > UPLOAD_MAX_BYTES) {
-    throw inputError('UPLOAD_TOO_LARGE', `${chunk.name} is larger than ${UPLOAD_MAX_BYTES / 2 ** 20} MiB; import it with the CLI instead (\`bullpen data import …\` reads files of any size)`, { name: chunk.name, limit: UPLOAD_MAX_BYTES });
+    throw inputError(
+      'UPLOAD_TOO_LARGE',
+      `${chunk.name} is larger than ${UPLOAD_MAX_BYTES / 2 ** 20} MiB; import it with the CLI instead (\`bullpen data import …\` reads files of any size)`,
+      { name: chunk.name, limit: UPLOAD_MAX_BYTES },
+    );
   }
   appendFileSync(path, bytes, { mode: 0o600 });
   return { uploadId, name: chunk.name, path, bytes: stored + bytes.length };

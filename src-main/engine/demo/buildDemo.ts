@@ -22,10 +22,16 @@ export interface DemoProgress {
  * workspace holding real games, so synthetic results never mix with real ones.
  */
 export async function buildDemo(ws: Workspace, opts: DemoOptions, ctx?: DemoProgress) {
-  if (opts.lastSeason < opts.firstSeason) throw new BullpenError('usage', 'BAD_SEASONS', `season range ${opts.firstSeason}-${opts.lastSeason} is empty: write it as 2000-2019`);
+  if (opts.lastSeason < opts.firstSeason)
+    throw new BullpenError('usage', 'BAD_SEASONS', `season range ${opts.firstSeason}-${opts.lastSeason} is empty: write it as 2000-2019`);
   const real = Number(await ws.value(`SELECT count(*) FROM games WHERE NOT synthetic`));
   if (real > 0) {
-    throw new BullpenError('conflict', 'WORKSPACE_HAS_REAL_DATA', `this workspace holds ${real} real games; build the synthetic demo in its own workspace (--workspace PATH)`, { realGames: real });
+    throw new BullpenError(
+      'conflict',
+      'WORKSPACE_HAS_REAL_DATA',
+      `this workspace holds ${real} real games; build the synthetic demo in its own workspace (--workspace PATH)`,
+      { realGames: real },
+    );
   }
   const startedAt = new Date();
   const { games, odds, shiftDate } = generateLeague(opts, (season, i, n) => {
@@ -42,7 +48,9 @@ export async function buildDemo(ws: Workspace, opts: DemoOptions, ctx?: DemoProg
       marketInefficiency: opts.marketInefficiency
         ? `the book overrates a team on a winning streak of ${LEAGUE.streakThreshold}+ games by ${LEAGUE.streakBias} on the logit scale`
         : null,
-      scoringShift: shiftDate ? `runs scale by ${LEAGUE.scoringShift} from ${shiftDate}; the book's totals lag ${LEAGUE.bookTotalsLagDays} days` : null,
+      scoringShift: shiftDate
+        ? `runs scale by ${LEAGUE.scoringShift} from ${shiftDate}; the book's totals lag ${LEAGUE.bookTotalsLagDays} days`
+        : null,
     },
   };
   await ws.transaction(async (sql) => {
@@ -51,8 +59,18 @@ export async function buildDemo(ws: Workspace, opts: DemoOptions, ctx?: DemoProg
     await sql.run(`DELETE FROM team_names WHERE synthetic`);
     await sql.run(`DELETE FROM teams WHERE synthetic`);
     for (const [i, t] of demoTeams.entries()) {
-      await sql.run(`INSERT INTO teams VALUES (?, ?, ?, ?, ?, ?, NULL, true)`, [t.code, t.code, DEMO_LEAGUES[i < 15 ? 0 : 1], t.city, t.nickname, opts.firstSeason]);
-      for (const [alias, kind] of [[`${t.city} ${t.nickname}`, 'name'], [t.code, 'code']]) {
+      await sql.run(`INSERT INTO teams VALUES (?, ?, ?, ?, ?, ?, NULL, true)`, [
+        t.code,
+        t.code,
+        DEMO_LEAGUES[i < 15 ? 0 : 1],
+        t.city,
+        t.nickname,
+        opts.firstSeason,
+      ]);
+      for (const [alias, kind] of [
+        [`${t.city} ${t.nickname}`, 'name'],
+        [t.code, 'code'],
+      ]) {
         await sql.run(`INSERT INTO team_names VALUES (?, ?, ?, ?, NULL, NULL, true)`, [alias, normalizeTeamAlias(alias), t.code, kind]);
       }
     }
@@ -61,7 +79,17 @@ export async function buildDemo(ws: Workspace, opts: DemoOptions, ctx?: DemoProg
     ctx?.progress(0.85, 'writing odds');
     await replaceOdds(sql, odds, { source: `demo seed ${opts.seed}`, importId: `demo-${opts.seed}`, synthetic: true });
     await sql.run(`INSERT OR REPLACE INTO bullpen_meta VALUES (?, ?)`, [DEMO_META_KEY, JSON.stringify(description)]);
-    await logImport(sql, `demo-${opts.seed}-${startedAt.getTime()}`, { kind: 'demo', files: [], startedAt, rowsRead: games.length, inserted: games.length, updated: 0, unmatched: 0, synthetic: true, details: description });
+    await logImport(sql, `demo-${opts.seed}-${startedAt.getTime()}`, {
+      kind: 'demo',
+      files: [],
+      startedAt,
+      rowsRead: games.length,
+      inserted: games.length,
+      updated: 0,
+      unmatched: 0,
+      synthetic: true,
+      details: description,
+    });
   });
   ctx?.progress(1, 'demo league ready');
   return { ...description, oddsRows: odds.length };

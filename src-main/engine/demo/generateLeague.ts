@@ -40,7 +40,8 @@ interface TeamState {
   gameNo: number;
 }
 
-const isoDay = (season: number, day: number) => new Date(Date.parse(`${season}-${OPENING_DAY}T00:00:00Z`) + day * DAY_MS).toISOString().slice(0, 10);
+const isoDay = (season: number, day: number) =>
+  new Date(Date.parse(`${season}-${OPENING_DAY}T00:00:00Z`) + day * DAY_MS).toISOString().slice(0, 10);
 const weekday = (iso: string) => ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][new Date(`${iso}T00:00:00Z`).getUTCDay()];
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -48,7 +49,10 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
  * Generates the synthetic league: games with results and a bookmaker's opening and closing prices.
  * Pure and deterministic: the same options give the same rows, in the same order.
  */
-export function generateLeague(opts: DemoOptions, onSeason?: (season: number, index: number, total: number) => void): { games: GameRow[]; odds: OddsRow[]; shiftDate: string | null } {
+export function generateLeague(
+  opts: DemoOptions,
+  onSeason?: (season: number, index: number, total: number) => void,
+): { games: GameRow[]; odds: OddsRow[]; shiftDate: string | null } {
   const rng = new Rng(opts.seed);
   const seasons = opts.lastSeason - opts.firstSeason + 1;
   const shiftSeason = opts.firstSeason + Math.floor(seasons / 2);
@@ -56,7 +60,12 @@ export function generateLeague(opts: DemoOptions, onSeason?: (season: number, in
   let pitcherSerial = 0;
   const newPitcher = (code: string): Pitcher => {
     pitcherSerial++;
-    return { id: `syn${String(pitcherSerial).padStart(5, '0')}`, name: `${code} Starter ${pitcherSerial}`, quality: rng.normal(0, LEAGUE.pitcherSd), lastStartDay: -100 };
+    return {
+      id: `syn${String(pitcherSerial).padStart(5, '0')}`,
+      name: `${code} Starter ${pitcherSerial}`,
+      quality: rng.normal(0, LEAGUE.pitcherSd),
+      lastStartDay: -100,
+    };
   };
   const teams: TeamState[] = demoTeams.map((t) => ({
     offense: rng.normal(0, LEAGUE.teamSd),
@@ -78,7 +87,9 @@ export function generateLeague(opts: DemoOptions, onSeason?: (season: number, in
         t.offense = LEAGUE.teamCarryOver * t.offense + rng.normal(0, LEAGUE.teamNewSeasonSd);
         t.defense = LEAGUE.teamCarryOver * t.defense + rng.normal(0, LEAGUE.teamNewSeasonSd);
         t.rotation = t.rotation.map((p) =>
-          rng.uniform() < LEAGUE.pitcherKeep ? { ...p, quality: p.quality + rng.normal(0, LEAGUE.pitcherDriftSd), lastStartDay: -100 } : newPitcher(demoTeams[i].code),
+          rng.uniform() < LEAGUE.pitcherKeep
+            ? { ...p, quality: p.quality + rng.normal(0, LEAGUE.pitcherDriftSd), lastStartDay: -100 }
+            : newPitcher(demoTeams[i].code),
         );
       }
       t.streak = 0;
@@ -130,27 +141,74 @@ export function generateLeague(opts: DemoOptions, onSeason?: (season: number, in
 
       // The bookmaker prices from a noisy view of the truth, before the game, with the planted bias.
       const truth = marginProbabilities(lh, la);
-      const bias =
-        opts.marketInefficiency
-          ? (home.streak >= LEAGUE.streakThreshold ? LEAGUE.streakBias : 0) - (away.streak >= LEAGUE.streakThreshold ? LEAGUE.streakBias : 0)
-          : 0;
+      const bias = opts.marketInefficiency
+        ? (home.streak >= LEAGUE.streakThreshold ? LEAGUE.streakBias : 0) - (away.streak >= LEAGUE.streakThreshold ? LEAGUE.streakBias : 0)
+        : 0;
       const pOpen = invLogit(logit(truth.homeWin) + bias + rng.normal(0, LEAGUE.bookOpenNoise));
       const pClose = invLogit(logit(truth.homeWin) + bias + rng.normal(0, LEAGUE.bookCloseNoise));
       const [ho, ao] = pricesWithVig(pOpen, LEAGUE.vig);
       const [hc, ac] = pricesWithVig(pClose, LEAGUE.vig);
       const openAt = new Date(Date.parse(start) - DAY_MS).toISOString();
       const closeAt = new Date(Date.parse(start) - 5 * 60_000).toISOString();
-      odds.push({ gameId, book: DEMO_BOOK, market: 'moneyline', capturedAt: openAt, homePrice: round3(ho), awayPrice: round3(ao), overPrice: null, underPrice: null, line: null, isOpen: true, isClose: false });
-      odds.push({ gameId, book: DEMO_BOOK, market: 'moneyline', capturedAt: closeAt, homePrice: round3(hc), awayPrice: round3(ac), overPrice: null, underPrice: null, line: null, isOpen: false, isClose: true });
+      odds.push({
+        gameId,
+        book: DEMO_BOOK,
+        market: 'moneyline',
+        capturedAt: openAt,
+        homePrice: round3(ho),
+        awayPrice: round3(ao),
+        overPrice: null,
+        underPrice: null,
+        line: null,
+        isOpen: true,
+        isClose: false,
+      });
+      odds.push({
+        gameId,
+        book: DEMO_BOOK,
+        market: 'moneyline',
+        capturedAt: closeAt,
+        homePrice: round3(hc),
+        awayPrice: round3(ac),
+        overPrice: null,
+        underPrice: null,
+        line: null,
+        isOpen: false,
+        isClose: true,
+      });
       const bookSeesShift = shiftDate !== null && Date.parse(date) - Date.parse(shiftDate) >= LEAGUE.bookTotalsLagDays * DAY_MS;
       const bookScale = shifted && !bookSeesShift ? 1 / LEAGUE.scoringShift : 1;
       const total = Math.round((lh + la) * bookScale * Math.exp(rng.normal(0, 0.03)) * 2) / 2;
       const [op, up] = pricesWithVig(0.5, LEAGUE.vig);
-      odds.push({ gameId, book: DEMO_BOOK, market: 'total', capturedAt: closeAt, homePrice: null, awayPrice: null, overPrice: round3(op), underPrice: round3(up), line: total, isOpen: false, isClose: true });
+      odds.push({
+        gameId,
+        book: DEMO_BOOK,
+        market: 'total',
+        capturedAt: closeAt,
+        homePrice: null,
+        awayPrice: null,
+        overPrice: round3(op),
+        underPrice: round3(up),
+        line: total,
+        isOpen: false,
+        isClose: true,
+      });
       const spread = pClose >= 0.5 ? -1.5 : 1.5;
       const cover = Math.min(0.95, Math.max(0.05, truth.homeCover(spread)));
       const [rh, ra] = pricesWithVig(cover, LEAGUE.vig);
-      odds.push({ gameId, book: DEMO_BOOK, market: 'runline', capturedAt: closeAt, homePrice: round3(rh), awayPrice: round3(ra), overPrice: null, underPrice: null, line: spread, isOpen: false, isClose: true });
+      odds.push({
+        gameId,
+        book: DEMO_BOOK,
+        market: 'runline',
+        capturedAt: closeAt,
+        homePrice: round3(rh),
+        awayPrice: round3(ra),
+        overPrice: null,
+        underPrice: null,
+        line: spread,
+        isOpen: false,
+        isClose: true,
+      });
 
       const row = emptyGameRow();
       const set = (k: string, v: string | number | boolean | null) => (row[gameColumnIndex[k]] = v);

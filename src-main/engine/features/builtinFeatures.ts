@@ -13,7 +13,14 @@ type Side = 'home' | 'away';
 const sides: Side[] = ['home', 'away'];
 const sideFilter = (side: Side) => (side === 'home' ? 'is_home' : 'NOT is_home');
 
-function teamFeature(side: Side, key: string, description: string, expr: string, tags: string[], dtype: 'double' | 'integer' = 'double'): FeatureDefinitionParsed {
+function teamFeature(
+  side: Side,
+  key: string,
+  description: string,
+  expr: string,
+  tags: string[],
+  dtype: 'double' | 'integer' = 'double',
+): FeatureDefinitionParsed {
   return {
     name: `${side}_${key}`,
     description: `${side === 'home' ? 'Home' : 'Away'} team: ${description}`,
@@ -26,7 +33,13 @@ function teamFeature(side: Side, key: string, description: string, expr: string,
   };
 }
 
-function pitcherFeature(side: Side, key: string, description: string, expr: string, dtype: 'double' | 'integer' = 'double'): FeatureDefinitionParsed {
+function pitcherFeature(
+  side: Side,
+  key: string,
+  description: string,
+  expr: string,
+  dtype: 'double' | 'integer' = 'double',
+): FeatureDefinitionParsed {
   return {
     name: `${side}_sp_${key}`,
     description: `${side === 'home' ? 'Home' : 'Away'} starting pitcher: ${description}`,
@@ -47,7 +60,9 @@ export const builtinFeatures: FeatureDefinitionParsed[] = [
     teamFeature(s, 'win_pct_season', 'season-to-date win %', ratio('wins_season', 'gp_season'), ['season-to-date']),
     teamFeature(s, 'runs_scored_pg_season', 'season-to-date runs scored per game', ratio('rs_season', 'gp_season'), ['season-to-date']),
     teamFeature(s, 'runs_allowed_pg_season', 'season-to-date runs allowed per game', ratio('ra_season', 'gp_season'), ['season-to-date']),
-    teamFeature(s, 'run_diff_pg_season', 'season-to-date run differential per game', ratio('rs_season - ra_season', 'gp_season'), ['season-to-date']),
+    teamFeature(s, 'run_diff_pg_season', 'season-to-date run differential per game', ratio('rs_season - ra_season', 'gp_season'), [
+      'season-to-date',
+    ]),
     teamFeature(
       s,
       'pythag_season',
@@ -58,13 +73,19 @@ export const builtinFeatures: FeatureDefinitionParsed[] = [
     teamFeature(s, 'win_pct_last10', 'win % over the last 10 games (across seasons)', 'win_pct_10', ['rolling']),
     teamFeature(s, 'run_diff_pg_last10', 'run differential per game over the last 10 games', 'rd_pg_10', ['rolling']),
     teamFeature(s, 'win_pct_last30', 'win % over the last 30 games (across seasons)', 'win_pct_30', ['rolling']),
-    teamFeature(s, 'venue_win_pct_season', s === 'home' ? 'season-to-date win % at home' : 'season-to-date win % on the road', 'venue_win_pct', ['split', 'season-to-date']),
+    teamFeature(
+      s,
+      'venue_win_pct_season',
+      s === 'home' ? 'season-to-date win % at home' : 'season-to-date win % on the road',
+      'venue_win_pct',
+      ['split', 'season-to-date'],
+    ),
     teamFeature(s, 'rest_days', 'days since the previous game', 'rest_days', ['schedule'], 'integer'),
     teamFeature(s, 'streak', 'current win (+) or losing (-) streak this season', 'streak', ['streak'], 'integer'),
     pitcherFeature(s, 'starts', 'starts before this one (in the workspace)', 'starts', 'integer'),
     pitcherFeature(s, 'ra_last5', "team runs allowed per game in the pitcher's last 5 starts", 'ra_last5'),
     pitcherFeature(s, 'team_win_pct_season', "team win % in the pitcher's starts this season", 'win_pct_season'),
-    pitcherFeature(s, 'rest_days', 'days since the pitcher\'s previous start', 'rest_days', 'integer'),
+    pitcherFeature(s, 'rest_days', "days since the pitcher's previous start", 'rest_days', 'integer'),
   ]),
   {
     name: 'elo_home_pre',

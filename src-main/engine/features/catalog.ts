@@ -33,7 +33,9 @@ export async function catalog(sql: Sql): Promise<CatalogEntry[]> {
   const defs = await allDefinitions(sql);
   const current = await currentVersions(sql);
   const sets = await sql.all<{ name: string; features: string }>(`SELECT name, features::VARCHAR AS features FROM feature_sets`);
-  const usage = await sql.all<{ feature: string; version: number; consumer_kind: string; consumer_id: string }>(`SELECT DISTINCT feature, version, consumer_kind, consumer_id FROM feature_usage`);
+  const usage = await sql.all<{ feature: string; version: number; consumer_kind: string; consumer_id: string }>(
+    `SELECT DISTINCT feature, version, consumer_kind, consumer_id FROM feature_usage`,
+  );
   const mats = await allMaterializations(sql);
   const nowHash = await dataHash(sql);
   const latestQuality = new Map<string, FeatureQuality>();
@@ -142,21 +144,41 @@ export async function lineage(sql: Sql, name: string, version?: number): Promise
       downstream.add(`set:${s.name}`);
     }
   }
-  for (const u of await sql.all<{ consumer_kind: string; consumer_id: string; set_name: string }>(`SELECT DISTINCT consumer_kind, consumer_id, set_name FROM feature_usage WHERE feature = ?`, [name])) {
+  for (const u of await sql.all<{ consumer_kind: string; consumer_id: string; set_name: string }>(
+    `SELECT DISTINCT consumer_kind, consumer_id, set_name FROM feature_usage WHERE feature = ?`,
+    [name],
+  )) {
     const id = `${u.consumer_kind}:${u.consumer_id}`;
     nodes.set(id, { id, kind: 'consumer', label: `${u.consumer_kind} ${u.consumer_id}` });
     addEdge(`set:${u.set_name}`, id);
     downstream.add(id);
   }
-  return { feature: name, version: def.version, upstream: [...upstream].sort(), downstream: [...downstream].sort(), nodes: [...nodes.values()], edges };
+  return {
+    feature: name,
+    version: def.version,
+    upstream: [...upstream].sort(),
+    downstream: [...downstream].sort(),
+    nodes: [...nodes.values()],
+    edges,
+  };
 }
 
 /**
  * Records that a model (or any consumer) used a materialized set, so the catalog and lineage can say
  * which models depend on which feature versions. Called by the training engine.
  */
-export async function recordFeatureUsage(sql: Sql, use: { setName: string; contentHash: string; features: { name: string; version: number }[]; consumerKind: string; consumerId: string }): Promise<void> {
+export async function recordFeatureUsage(
+  sql: Sql,
+  use: { setName: string; contentHash: string; features: { name: string; version: number }[]; consumerKind: string; consumerId: string },
+): Promise<void> {
   for (const f of use.features) {
-    await sql.run(`INSERT INTO feature_usage VALUES (?, ?, ?, ?, ?, ?, now())`, [f.name, f.version, use.setName, use.contentHash, use.consumerKind, use.consumerId]);
+    await sql.run(`INSERT INTO feature_usage VALUES (?, ?, ?, ?, ?, ?, now())`, [
+      f.name,
+      f.version,
+      use.setName,
+      use.contentHash,
+      use.consumerKind,
+      use.consumerId,
+    ]);
   }
 }

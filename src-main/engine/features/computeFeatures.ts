@@ -21,11 +21,16 @@ export function orderByDependencies(features: ComputableFeature[]): ComputableFe
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (f: ComputableFeature, path: string[]) => {
     if (state.get(f.name) === 'done') return;
-    if (state.get(f.name) === 'visiting') throw inputError('FEATURE_CYCLE', `feature dependencies form a cycle: ${[...path, f.name].join(' -> ')}`);
+    if (state.get(f.name) === 'visiting')
+      throw inputError('FEATURE_CYCLE', `feature dependencies form a cycle: ${[...path, f.name].join(' -> ')}`);
     state.set(f.name, 'visiting');
     for (const d of f.dependencies.filter((x) => x.startsWith('feature:'))) {
       const dep = byName.get(d.slice('feature:'.length));
-      if (!dep) throw inputError('FEATURE_DEPENDENCY_MISSING', `feature ${f.name} reads ${d}, which is not in the set being computed`, { feature: f.name, dependency: d });
+      if (!dep)
+        throw inputError('FEATURE_DEPENDENCY_MISSING', `feature ${f.name} reads ${d}, which is not in the set being computed`, {
+          feature: f.name,
+          dependency: d,
+        });
       visit(dep, [...path, f.name]);
     }
     state.set(f.name, 'done');
@@ -55,7 +60,11 @@ export async function computeFeatureTable(sandbox: FeatureSandbox, features: Com
     await sandbox.runComputation(f.name, f.version, f.computation, table);
     const dupes = Number(await sql.value(`SELECT count(*) - count(DISTINCT game_id) FROM ${quoteIdent(table)}`));
     if (dupes > 0) {
-      throw inputError('FEATURE_NOT_ONE_ROW_PER_GAME', `feature ${f.name} v${f.version} returned ${dupes} duplicate game_id rows; a computation must return at most one row per game`, { feature: f.name, version: f.version });
+      throw inputError(
+        'FEATURE_NOT_ONE_ROW_PER_GAME',
+        `feature ${f.name} v${f.version} returned ${dupes} duplicate game_id rows; a computation must return at most one row per game`,
+        { feature: f.name, version: f.version },
+      );
     }
   }
   const cols = ordered.map((f, i) => `f${i}.value AS ${quoteIdent(f.name)}`);

@@ -6,7 +6,17 @@ import { z } from 'zod';
  */
 export const featureDtypes = ['double', 'integer', 'boolean'] as const;
 /** Relations a computation may read; the *_pre views and elo_pre are point-in-time by construction. */
-export const sourceRelations = ['games', 'odds', 'teams', 'team_games', 'team_form_pre', 'sp_form_pre', 'park_factors_pre', 'market_pre', 'elo_pre'] as const;
+export const sourceRelations = [
+  'games',
+  'odds',
+  'teams',
+  'team_games',
+  'team_form_pre',
+  'sp_form_pre',
+  'park_factors_pre',
+  'market_pre',
+  'elo_pre',
+] as const;
 /** What each derived source is computed from, for lineage. */
 export const sourceInputs: Record<string, string[]> = {
   team_games: ['games'],

@@ -47,13 +47,19 @@ export async function allDefinitions(sql: Sql): Promise<FeatureDefinition[]> {
 }
 
 export async function currentVersions(sql: Sql): Promise<Map<string, number>> {
-  return new Map((await sql.all<{ name: string; version: number }>(`SELECT name, version FROM feature_current`)).map((r) => [r.name, r.version]));
+  return new Map(
+    (await sql.all<{ name: string; version: number }>(`SELECT name, version FROM feature_current`)).map((r) => [r.name, r.version]),
+  );
 }
 
 export async function getDefinition(sql: Sql, name: string, version?: number): Promise<FeatureDefinition> {
   const v = version ?? (await currentVersions(sql)).get(name);
   const row = v === undefined ? undefined : await sql.one<DefRow>(`${DEF_SELECT} WHERE name = ? AND version = ?`, [name, v]);
-  if (!row) throw notFoundError('FEATURE_NOT_FOUND', `no feature ${name}${version ? ` version ${version}` : ''}; see \`bullpen features list\``, { name, version: version ?? null });
+  if (!row)
+    throw notFoundError('FEATURE_NOT_FOUND', `no feature ${name}${version ? ` version ${version}` : ''}; see \`bullpen features list\``, {
+      name,
+      version: version ?? null,
+    });
   return toDefinition(row);
 }
 
@@ -63,7 +69,11 @@ export type RegisterOutcome = 'created' | 'new-version' | 'metadata-updated' | '
  * Adds a definition: a new name is version 1; a changed computation becomes the next version and the
  * current one; a metadata-only change updates the current version in place. Old versions stay servable.
  */
-export async function writeDefinition(sql: Sql, def: FeatureDefinitionParsed, builtin: boolean): Promise<{ name: string; version: number; outcome: RegisterOutcome }> {
+export async function writeDefinition(
+  sql: Sql,
+  def: FeatureDefinitionParsed,
+  builtin: boolean,
+): Promise<{ name: string; version: number; outcome: RegisterOutcome }> {
   const known = (await sql.all<{ name: string }>(`SELECT DISTINCT name FROM feature_definitions`)).map((r) => r.name);
   const dependencies = def.dependencies ?? inferDependencies(def.computation, known);
   const hash = computationHash(def.computation);
@@ -71,7 +81,10 @@ export async function writeDefinition(sql: Sql, def: FeatureDefinitionParsed, bu
     `SELECT version, computation_hash FROM feature_definitions WHERE name = ? ORDER BY version DESC LIMIT 1`,
     [def.name],
   );
-  const same = await sql.one<{ version: number }>(`SELECT version FROM feature_definitions WHERE name = ? AND computation_hash = ? ORDER BY version DESC LIMIT 1`, [def.name, hash]);
+  const same = await sql.one<{ version: number }>(
+    `SELECT version FROM feature_definitions WHERE name = ? AND computation_hash = ? ORDER BY version DESC LIMIT 1`,
+    [def.name, hash],
+  );
   const meta = [def.description, def.dtype, JSON.stringify(dependencies), def.freshnessSlaHours, def.owner, JSON.stringify(def.tags)];
   if (same) {
     const changed = Number(
@@ -90,7 +103,17 @@ export async function writeDefinition(sql: Sql, def: FeatureDefinitionParsed, bu
   }
   const version = (latest?.version ?? 0) + 1;
   await sql.run(`INSERT INTO feature_definitions VALUES (?, ?, ?, ?, ?, ?, ?::JSON, ?, ?, ?::JSON, ?, NULL, now())`, [
-    def.name, version, def.description, def.dtype, def.computation, hash, JSON.stringify(dependencies), def.freshnessSlaHours, def.owner, JSON.stringify(def.tags), builtin,
+    def.name,
+    version,
+    def.description,
+    def.dtype,
+    def.computation,
+    hash,
+    JSON.stringify(dependencies),
+    def.freshnessSlaHours,
+    def.owner,
+    JSON.stringify(def.tags),
+    builtin,
   ]);
   await sql.run(`INSERT OR REPLACE INTO feature_current VALUES (?, ?, now())`, [def.name, version]);
   return { name: def.name, version, outcome: latest ? 'new-version' : 'created' };
@@ -100,8 +123,10 @@ export async function writeDefinition(sql: Sql, def: FeatureDefinitionParsed, bu
 export async function rollbackFeature(sql: Sql, name: string, version?: number): Promise<{ name: string; from: number; to: number }> {
   const current = (await currentVersions(sql)).get(name);
   if (current === undefined) throw notFoundError('FEATURE_NOT_FOUND', `no feature ${name}`, { name });
-  const to = version ?? Number(await sql.value(`SELECT max(version) FROM feature_definitions WHERE name = ? AND version < ?`, [name, current]));
-  if (!to || Number.isNaN(to)) throw inputError('NO_EARLIER_VERSION', `feature ${name} has no version before ${current} to roll back to`, { name, current });
+  const to =
+    version ?? Number(await sql.value(`SELECT max(version) FROM feature_definitions WHERE name = ? AND version < ?`, [name, current]));
+  if (!to || Number.isNaN(to))
+    throw inputError('NO_EARLIER_VERSION', `feature ${name} has no version before ${current} to roll back to`, { name, current });
   await getDefinition(sql, name, to);
   await sql.run(`INSERT OR REPLACE INTO feature_current VALUES (?, ?, now())`, [name, to]);
   return { name, from: current, to };
@@ -111,10 +136,19 @@ export async function writeSet(sql: Sql, set: FeatureSetInput, builtin = false):
   const current = await currentVersions(sql);
   for (const ref of set.features) {
     const [name, v] = ref.split('@');
-    if (!current.has(name)) throw inputError('FEATURE_NOT_FOUND', `feature set ${set.name} names ${name}, which is not registered`, { set: set.name, feature: name });
+    if (!current.has(name))
+      throw inputError('FEATURE_NOT_FOUND', `feature set ${set.name} names ${name}, which is not registered`, {
+        set: set.name,
+        feature: name,
+      });
     if (v) await getDefinition(sql, name, Number(v));
   }
-  await sql.run(`INSERT OR REPLACE INTO feature_sets VALUES (?, ?, ?::JSON, ?, now())`, [set.name, set.description ?? '', JSON.stringify(set.features), builtin]);
+  await sql.run(`INSERT OR REPLACE INTO feature_sets VALUES (?, ?, ?::JSON, ?, now())`, [
+    set.name,
+    set.description ?? '',
+    JSON.stringify(set.features),
+    builtin,
+  ]);
 }
 
 /** Of the given feature versions, the names of those whose definitions carry `tag`, sorted. */
@@ -124,7 +158,10 @@ export async function featuresWithTag(sql: Sql, features: { name: string; versio
     `SELECT name, tags::VARCHAR AS tags FROM feature_definitions WHERE (name, version) IN (${features.map(() => '(?, ?)').join(', ')})`,
     features.flatMap((f) => [f.name, f.version]),
   );
-  return rows.filter((r) => (JSON.parse(r.tags) as string[]).includes(tag)).map((r) => r.name).sort();
+  return rows
+    .filter((r) => (JSON.parse(r.tags) as string[]).includes(tag))
+    .map((r) => r.name)
+    .sort();
 }
 
 export interface FeatureSetSummary {
@@ -135,7 +172,9 @@ export interface FeatureSetSummary {
 }
 
 export async function listSets(sql: Sql): Promise<FeatureSetSummary[]> {
-  const sets = await sql.all<{ name: string; description: string; features: string }>(`SELECT name, description, features::VARCHAR AS features FROM feature_sets ORDER BY name`);
+  const sets = await sql.all<{ name: string; description: string; features: string }>(
+    `SELECT name, description, features::VARCHAR AS features FROM feature_sets ORDER BY name`,
+  );
   return sets.map((s) => ({ name: s.name, description: s.description, features: JSON.parse(s.features) as string[] }));
 }
 
@@ -148,7 +187,10 @@ export interface ResolvedSet {
 
 /** The exact versions a set means right now, and the content hash that names that combination. */
 export async function resolveSet(sql: Sql, name: string): Promise<ResolvedSet> {
-  const row = await sql.one<{ features: string; description: string }>(`SELECT features::VARCHAR AS features, description FROM feature_sets WHERE name = ?`, [name]);
+  const row = await sql.one<{ features: string; description: string }>(
+    `SELECT features::VARCHAR AS features, description FROM feature_sets WHERE name = ?`,
+    [name],
+  );
   if (!row) {
     const sets = (await sql.all<{ name: string }>(`SELECT name FROM feature_sets ORDER BY name`)).map((r) => r.name);
     throw notFoundError('FEATURE_SET_NOT_FOUND', `no feature set ${name}; sets: ${sets.join(', ') || '(none)'}`, { set: name });
@@ -163,7 +205,12 @@ export async function resolveSet(sql: Sql, name: string): Promise<ResolvedSet> {
 }
 
 export function setContentHash(features: { name: string; version: number; computationHash: string }[]): string {
-  return sha256(features.map((f) => `${f.name}@${f.version}:${f.computationHash}`).sort().join('\n'));
+  return sha256(
+    features
+      .map((f) => `${f.name}@${f.version}:${f.computationHash}`)
+      .sort()
+      .join('\n'),
+  );
 }
 
 /**
@@ -171,7 +218,9 @@ export function setContentHash(features: { name: string; version: number; comput
  * Idempotent; cheap when nothing changed.
  */
 export async function ensureBuiltins(sql: Sql): Promise<void> {
-  const existing = new Set((await sql.all<{ k: string }>(`SELECT name || '|' || computation_hash AS k FROM feature_definitions WHERE builtin`)).map((r) => r.k));
+  const existing = new Set(
+    (await sql.all<{ k: string }>(`SELECT name || '|' || computation_hash AS k FROM feature_definitions WHERE builtin`)).map((r) => r.k),
+  );
   const known = (f: FeatureDefinitionParsed) => existing.has(`${f.name}|${computationHash(f.computation)}`);
   const hasSet = Number(await sql.value(`SELECT count(*) FROM feature_sets WHERE name = ?`, [DEFAULT_SET])) > 0;
   if (hasSet && builtinFeatures.every(known)) return;
@@ -179,7 +228,15 @@ export async function ensureBuiltins(sql: Sql): Promise<void> {
     if (!known(f)) await writeDefinition(sql, f, true);
   }
   if (!hasSet) {
-    await writeSet(sql, { name: DEFAULT_SET, description: 'Built-in point-in-time features: team form, splits, rest, streaks, Elo, starting pitchers, parks, market', features: builtinFeatures.map((f) => f.name) }, true);
+    await writeSet(
+      sql,
+      {
+        name: DEFAULT_SET,
+        description: 'Built-in point-in-time features: team form, splits, rest, streaks, Elo, starting pitchers, parks, market',
+        features: builtinFeatures.map((f) => f.name),
+      },
+      true,
+    );
   }
 }
 

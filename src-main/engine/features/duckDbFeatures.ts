@@ -62,7 +62,10 @@ export class DuckDbFeatures implements FeatureService {
     return (await resolveSet(this.ws, name)).features.length;
   }
 
-  async materialize(set: string, options: { force: boolean; onProgress?: (fraction: number, message: string) => void }): Promise<MaterializeSummary> {
+  async materialize(
+    set: string,
+    options: { force: boolean; onProgress?: (fraction: number, message: string) => void },
+  ): Promise<MaterializeSummary> {
     const m = await materializeSet(this.ws, set, options);
     return {
       id: m.id,

@@ -37,9 +37,14 @@ export async function buildEloTable(sql: Sql): Promise<void> {
     }
     return out;
   });
-  await stageRows(sql, 'elo_pre', [
-    { name: 'game_id', type: 'VARCHAR' },
-    { name: 'home_elo', type: 'DOUBLE' },
-    { name: 'away_elo', type: 'DOUBLE' },
-  ], rows);
+  await stageRows(
+    sql,
+    'elo_pre',
+    [
+      { name: 'game_id', type: 'VARCHAR' },
+      { name: 'home_elo', type: 'DOUBLE' },
+      { name: 'away_elo', type: 'DOUBLE' },
+    ],
+    rows,
+  );
 }

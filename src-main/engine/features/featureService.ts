@@ -44,12 +44,19 @@ export interface FeatureService {
   withTag(features: { name: string; version: number }[], tag: string): Promise<string[]>;
   /** The number of features in a set; refuses an unknown set. */
   setSize(name: string): Promise<number>;
-  materialize(set: string, options: { force: boolean; onProgress?: (fraction: number, message: string) => void }): Promise<MaterializeSummary>;
+  materialize(
+    set: string,
+    options: { force: boolean; onProgress?: (fraction: number, message: string) => void },
+  ): Promise<MaterializeSummary>;
   /** Newest first. */
   materializations(): Promise<Materialization[]>;
   /** The quality of a set's latest materialization (none yet: null and no features). */
   quality(set: string): Promise<SetQuality>;
   checkLeakage(set: string, cutoffs?: string[]): Promise<LeakageReport & { set: string; contentHash: string }>;
   /** Writes a set's values with game id, date, season and the targets to `out` (a path the caller may write). */
-  export(set: string, out: string, format?: ExportFormat): Promise<{ set: string; contentHash: string; out: string; format: ExportFormat; rows: number; features: number }>;
+  export(
+    set: string,
+    out: string,
+    format?: ExportFormat,
+  ): Promise<{ set: string; contentHash: string; out: string; format: ExportFormat; rows: number; features: number }>;
 }

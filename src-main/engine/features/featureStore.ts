@@ -5,7 +5,13 @@ import type { Workspace } from '../workspace/workspace';
 import { exportFormatFor, exportQuery, type ExportFormat } from '../data/exportTable';
 import { computeFeatureTable, quoteIdent } from './computeFeatures';
 import { withFeatureSandbox } from './sandbox/featureSandbox';
-import { featureDefinitionInputSchema, inferDependencies, registrationFileSchema, type FeatureDefinitionParsed, type FeatureSetInput } from './definitionSchema';
+import {
+  featureDefinitionInputSchema,
+  inferDependencies,
+  registrationFileSchema,
+  type FeatureDefinitionParsed,
+  type FeatureSetInput,
+} from './definitionSchema';
 import { checkLeakage, type LeakageReport } from './leakageGuard';
 import { closingMarketsSql, targetSql } from '../modeling/featureMatrix';
 import { materializeSet } from './materialize';
@@ -26,7 +32,10 @@ export function readRegistrationFile(path: string): { features: FeatureDefinitio
   const parsed = registrationFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw inputError('INVALID_DEFINITION', `${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, { file: path, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
+    throw inputError('INVALID_DEFINITION', `${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, {
+      file: path,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+    });
   }
   const v = parsed.data;
   if (Array.isArray(v)) return { features: v, sets: [] };
@@ -43,7 +52,11 @@ export interface RegisterResult {
  * Registers definitions and sets. Every new computation is leakage-checked first (with the features it
  * reads) on the workspace's games; a leaking definition is refused and nothing is registered.
  */
-export async function registerFeatures(ws: Workspace, input: { features: FeatureDefinitionParsed[]; sets: FeatureSetInput[] }, opts: { skipLeakageCheck?: boolean } = {}): Promise<RegisterResult> {
+export async function registerFeatures(
+  ws: Workspace,
+  input: { features: FeatureDefinitionParsed[]; sets: FeatureSetInput[] },
+  opts: { skipLeakageCheck?: boolean } = {},
+): Promise<RegisterResult> {
   await ensureBuiltinsIn(ws);
   const known = [...(await currentVersions(ws)).keys(), ...input.features.map((f) => f.name)];
   const reports = new Map<string, LeakageReport | null>();
@@ -63,7 +76,12 @@ export async function registerFeatures(ws: Workspace, input: { features: Feature
       if (closure.some((c) => c.name === n)) continue;
       const inFile = input.features.find((x) => x.name === n);
       const d = inFile
-        ? { name: n, version: 0, computation: inFile.computation, dependencies: inFile.dependencies ?? inferDependencies(inFile.computation, known) }
+        ? {
+            name: n,
+            version: 0,
+            computation: inFile.computation,
+            dependencies: inFile.dependencies ?? inferDependencies(inFile.computation, known),
+          }
         : await getDefinition(ws, n);
       closure.push(d);
       pending.push(...d.dependencies.filter((x) => x.startsWith('feature:')).map((x) => x.slice(8)));
@@ -91,7 +109,12 @@ export async function registerFeatures(ws: Workspace, input: { features: Feature
     for (const f of input.features) {
       const r = await writeDefinition(sql, f, false);
       const report = reports.get(f.name) ?? null;
-      if (report) await sql.run(`UPDATE feature_definitions SET leakage_check = ?::JSON WHERE name = ? AND version = ?`, [JSON.stringify({ passed: report.passed, cutoffs: report.cutoffs, checkedAt: new Date().toISOString() }), r.name, r.version]);
+      if (report)
+        await sql.run(`UPDATE feature_definitions SET leakage_check = ?::JSON WHERE name = ? AND version = ?`, [
+          JSON.stringify({ passed: report.passed, cutoffs: report.cutoffs, checkedAt: new Date().toISOString() }),
+          r.name,
+          r.version,
+        ]);
       out.push({ ...r, leakage: report });
     }
     for (const s of input.sets) await writeSet(sql, s);
@@ -100,7 +123,11 @@ export async function registerFeatures(ws: Workspace, input: { features: Feature
 }
 
 /** Leakage check of a whole set (or of named features), without changing anything. */
-export async function checkSetLeakage(ws: Workspace, setName: string, cutoffs?: string[]): Promise<LeakageReport & { set: string; contentHash: string }> {
+export async function checkSetLeakage(
+  ws: Workspace,
+  setName: string,
+  cutoffs?: string[],
+): Promise<LeakageReport & { set: string; contentHash: string }> {
   await ensureBuiltinsIn(ws);
   const set = await resolveSet(ws, setName);
   const report = await checkLeakage(ws, set.features, { cutoffs });

@@ -83,7 +83,13 @@ export async function checkLeakage(source: Sql, features: ComputableFeature[], o
         if (moved.length) {
           flagged.add(f.name);
           const m = moved[0];
-          leaks.push({ feature: f.name, version: f.version, cutoff, movedGames: Number(m.n), example: { gameId: m.game_id, date: m.d, before: m.before, after: m.after } });
+          leaks.push({
+            feature: f.name,
+            version: f.version,
+            cutoff,
+            movedGames: Number(m.n),
+            example: { gameId: m.game_id, date: m.d, before: m.before, after: m.after },
+          });
         }
       }
     }

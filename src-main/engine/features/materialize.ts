@@ -21,8 +21,12 @@ export interface Materialization {
 
 /** A fingerprint of everything features read (games and odds), so a materialization knows when it is outdated. */
 export async function dataHash(sql: Sql): Promise<string> {
-  const g = await sql.one(`SELECT count(*) AS n, max(date)::VARCHAR AS d, sum(hash(game_id, date, game_number, home, away, home_score, away_score, home_sp_id, away_sp_id, park_id, status)) AS h FROM games`);
-  const o = await sql.one(`SELECT count(*) AS n, sum(hash(game_id, book, market, captured_at, home_price, away_price, line, is_open, is_close)) AS h FROM odds`);
+  const g = await sql.one(
+    `SELECT count(*) AS n, max(date)::VARCHAR AS d, sum(hash(game_id, date, game_number, home, away, home_score, away_score, home_sp_id, away_sp_id, park_id, status)) AS h FROM games`,
+  );
+  const o = await sql.one(
+    `SELECT count(*) AS n, sum(hash(game_id, book, market, captured_at, home_price, away_price, line, is_open, is_close)) AS h FROM odds`,
+  );
   return sha256(JSON.stringify([g, o], (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).slice(0, 16);
 }
 
@@ -70,11 +74,18 @@ export async function allMaterializations(sql: Sql): Promise<Materialization[]> 
  * Materializes a feature set into a table named by its content hash, records per-feature quality, and
  * reuses the stored table when neither the definitions nor the data changed. One transaction.
  */
-export async function materializeSet(ws: Workspace, setName: string, opts: { force?: boolean; onProgress?: (f: number, m: string) => void } = {}): Promise<Materialization & { quality: FeatureQuality[] }> {
+export async function materializeSet(
+  ws: Workspace,
+  setName: string,
+  opts: { force?: boolean; onProgress?: (f: number, m: string) => void } = {},
+): Promise<Materialization & { quality: FeatureQuality[] }> {
   await ensureBuiltinsIn(ws);
   const set = await resolveSet(ws, setName);
   const dh = await dataHash(ws);
-  const existing = await ws.one<MatRow>(`${MAT_SELECT} WHERE set_name = ? AND content_hash = ? AND data_hash = ? ORDER BY created_at DESC LIMIT 1`, [setName, set.contentHash, dh]);
+  const existing = await ws.one<MatRow>(
+    `${MAT_SELECT} WHERE set_name = ? AND content_hash = ? AND data_hash = ? ORDER BY created_at DESC LIMIT 1`,
+    [setName, set.contentHash, dh],
+  );
   if (existing && !opts.force) {
     const tableThere = Number(await ws.value(`SELECT count(*) FROM information_schema.tables WHERE table_name = ?`, [existing.table_name]));
     if (tableThere) {
@@ -99,7 +110,16 @@ export async function materializeSet(ws: Workspace, setName: string, opts: { for
       const features = set.features.map((f) => ({ name: f.name, version: f.version }));
       await sql.run(`DELETE FROM feature_quality WHERE materialization_id = ?`, [id]);
       await sql.run(`DELETE FROM feature_materializations WHERE id = ?`, [id]);
-      await sql.run(`INSERT INTO feature_materializations VALUES (?, ?, ?, ?, ?, ?::JSON, ?, ?, now())`, [id, setName, set.contentHash, dh, table, JSON.stringify(features), rows, durationMs]);
+      await sql.run(`INSERT INTO feature_materializations VALUES (?, ?, ?, ?, ?, ?::JSON, ?, ?, now())`, [
+        id,
+        setName,
+        set.contentHash,
+        dh,
+        table,
+        JSON.stringify(features),
+        rows,
+        durationMs,
+      ]);
       await saveQuality(sql, id, quality);
       return { rows, quality, durationMs, features };
     });

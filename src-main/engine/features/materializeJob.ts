@@ -7,5 +7,6 @@ export const materializeJob: JobSpec<{ features: FeatureService }, { set: string
   precheck: async (deps, input) => {
     await deps.features.setSize(input.set);
   },
-  run: (deps, input, ctx) => deps.features.materialize(input.set, { force: input.force, onProgress: (f, message) => ctx.progress(f, message) }),
+  run: (deps, input, ctx) =>
+    deps.features.materialize(input.set, { force: input.force, onProgress: (f, message) => ctx.progress(f, message) }),
 };

@@ -25,7 +25,9 @@ export async function measureQuality(sql: Sql, table: string, features: FeatureD
   const out: FeatureQuality[] = [];
   for (const f of features) {
     const c = quoteIdent(f.name);
-    const r = await sql.one<Record<string, number | null>>(`SELECT count(*) AS n, count(${c}) AS present, min(${c}) AS mn, max(${c}) AS mx, avg(${c}) AS mean, stddev_samp(${c}) AS sd,
+    const r = await sql.one<
+      Record<string, number | null>
+    >(`SELECT count(*) AS n, count(${c}) AS present, min(${c}) AS mn, max(${c}) AS mx, avg(${c}) AS mean, stddev_samp(${c}) AS sd,
       quantile_cont(${c}, 0.01) AS p01, quantile_cont(${c}, 0.25) AS p25, quantile_cont(${c}, 0.5) AS p50, quantile_cont(${c}, 0.75) AS p75, quantile_cont(${c}, 0.99) AS p99,
       count(DISTINCT ${c}) AS distinct_count,
       count(*) FILTER (WHERE ${c} IS NOT NULL AND ${c} <> round(${c})) AS non_integer,
@@ -38,7 +40,8 @@ export async function measureQuality(sql: Sql, table: string, features: FeatureD
     if (f.dtype === 'integer' && Number(r?.non_integer)) errors.push(`${r?.non_integer} values are not whole numbers but dtype is integer`);
     if (f.dtype === 'boolean' && Number(r?.non_boolean)) errors.push(`${r?.non_boolean} values are not 0/1 but dtype is boolean`);
     if (Number(r?.non_finite)) errors.push(`${r?.non_finite} values are infinite or NaN`);
-    if (/prob/.test(f.name) && r?.mn !== null && r?.mx !== null && (Number(r?.mn) < 0 || Number(r?.mx) > 1)) errors.push('a probability outside [0, 1]');
+    if (/prob/.test(f.name) && r?.mn !== null && r?.mx !== null && (Number(r?.mn) < 0 || Number(r?.mx) > 1))
+      errors.push('a probability outside [0, 1]');
     const num = (v: unknown) => (v === null || v === undefined || Number.isNaN(Number(v)) ? null : Number(v));
     out.push({
       feature: f.name,
@@ -61,14 +64,32 @@ export async function measureQuality(sql: Sql, table: string, features: FeatureD
 export async function saveQuality(sql: Sql, materializationId: string, q: FeatureQuality[]): Promise<void> {
   for (const x of q) {
     await sql.run(`INSERT OR REPLACE INTO feature_quality VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::JSON)`, [
-      materializationId, x.feature, x.version, x.rows, x.missingRate, x.min, x.max, x.mean, x.std,
-      x.quantiles.p01, x.quantiles.p25, x.quantiles.p50, x.quantiles.p75, x.quantiles.p99, x.distinctCount, x.schemaOk, JSON.stringify(x.schemaErrors),
+      materializationId,
+      x.feature,
+      x.version,
+      x.rows,
+      x.missingRate,
+      x.min,
+      x.max,
+      x.mean,
+      x.std,
+      x.quantiles.p01,
+      x.quantiles.p25,
+      x.quantiles.p50,
+      x.quantiles.p75,
+      x.quantiles.p99,
+      x.distinctCount,
+      x.schemaOk,
+      JSON.stringify(x.schemaErrors),
     ]);
   }
 }
 
 export async function loadQuality(sql: Sql, materializationId: string): Promise<FeatureQuality[]> {
-  const rows = await sql.all<Record<string, unknown>>(`SELECT *, schema_errors::VARCHAR AS errs FROM feature_quality WHERE materialization_id = ? ORDER BY feature`, [materializationId]);
+  const rows = await sql.all<Record<string, unknown>>(
+    `SELECT *, schema_errors::VARCHAR AS errs FROM feature_quality WHERE materialization_id = ? ORDER BY feature`,
+    [materializationId],
+  );
   return rows.map(toQuality);
 }
 

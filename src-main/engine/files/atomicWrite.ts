@@ -25,7 +25,11 @@ export interface AtomicWriteOptions {
  * reader never finds half an export. The replace guard runs again right before the rename, since a job
  * may write long after its path was checked.
  */
-export async function writeAtomically<T>(target: string, write: (tempPath: string) => Promise<T> | T, options: AtomicWriteOptions = {}): Promise<T> {
+export async function writeAtomically<T>(
+  target: string,
+  write: (tempPath: string) => Promise<T> | T,
+  options: AtomicWriteOptions = {},
+): Promise<T> {
   const temp = tempSiblingOf(target);
   try {
     const result = await write(temp);
@@ -41,7 +45,19 @@ export async function writeAtomically<T>(target: string, write: (tempPath: strin
 }
 
 /** Failures of the file system under the output (no permission, a full or read-only disk) are the caller's to fix. */
-const OUTPUT_ERRNO = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EISDIR', 'ENOTDIR', 'ENOENT', 'ENAMETOOLONG', 'EEXIST', 'EXDEV']);
+const OUTPUT_ERRNO = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+  'EDQUOT',
+  'EISDIR',
+  'ENOTDIR',
+  'ENOENT',
+  'ENAMETOOLONG',
+  'EEXIST',
+  'EXDEV',
+]);
 
 /** Says a write failure in terms of the target the user named, never the temp file they did not. */
 function asOutputError(err: unknown, temp: string, target: string): unknown {
@@ -50,7 +66,10 @@ function asOutputError(err: unknown, temp: string, target: string): unknown {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if ((code && OUTPUT_ERRNO.has(code)) || message.includes(temp)) {
     const said = message.split(temp).join(target);
-    return inputError('OUTPUT_NOT_WRITABLE', `cannot write ${target}: ${said}; nothing was written`, { path: target, ...(code ? { errno: code } : {}) });
+    return inputError('OUTPUT_NOT_WRITABLE', `cannot write ${target}: ${said}; nothing was written`, {
+      path: target,
+      ...(code ? { errno: code } : {}),
+    });
   }
   return err;
 }

@@ -54,7 +54,10 @@ function pathProblem(err: unknown, path: string, folder: string): BullpenError {
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':
-      return inputError('FOLDER_NOT_FOUND', `folder ${folder} does not exist: create it first or choose a file in an existing folder`, { path, folder });
+      return inputError('FOLDER_NOT_FOUND', `folder ${folder} does not exist: create it first or choose a file in an existing folder`, {
+        path,
+        folder,
+      });
     case 'ENOTDIR':
       return inputError('FOLDER_NOT_FOUND', `${folder} is not a folder, so ${path} cannot be written`, { path, folder });
     case 'ENAMETOOLONG':
@@ -72,17 +75,29 @@ function pathProblem(err: unknown, path: string, folder: string): BullpenError {
 /** Refusals every path gets, whoever calls: NUL bytes (C APIs would cut the name there) and absurd lengths. */
 function assertSanePath(raw: string, flag: string): void {
   if (raw.length > MAX_PATH_LENGTH) {
-    throw inputError('PATH_TOO_LONG', `${flag} is ${raw.length} characters long (at most ${MAX_PATH_LENGTH}): ${raw.slice(0, 80)}…`, { flag, length: raw.length, max: MAX_PATH_LENGTH });
+    throw inputError('PATH_TOO_LONG', `${flag} is ${raw.length} characters long (at most ${MAX_PATH_LENGTH}): ${raw.slice(0, 80)}…`, {
+      flag,
+      length: raw.length,
+      max: MAX_PATH_LENGTH,
+    });
   }
   if (raw.includes('\0')) {
-    throw inputError('PATH_HAS_NUL', `${flag} ${JSON.stringify(raw)} contains a NUL byte, which no file name may hold`, { flag, path: raw });
+    throw inputError('PATH_HAS_NUL', `${flag} ${JSON.stringify(raw)} contains a NUL byte, which no file name may hold`, {
+      flag,
+      path: raw,
+    });
   }
 }
 
 /** Paths come from the caller; a relative one would resolve against the engine's directory, not theirs. */
 function assertAbsolute(raw: string, flag: string): void {
   if (!isAbsolute(raw)) {
-    throw new BullpenError('usage', 'PATH_NOT_ABSOLUTE', `${flag} ${raw} is relative: give an absolute path (the CLI resolves it against your working directory)`, { path: raw });
+    throw new BullpenError(
+      'usage',
+      'PATH_NOT_ABSOLUTE',
+      `${flag} ${raw} is relative: give an absolute path (the CLI resolves it against your working directory)`,
+      { path: raw },
+    );
   }
 }
 
@@ -141,12 +156,20 @@ export class PathPolicy {
       real = realpathSync(abs);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw inputError('FILE_NOT_FOUND', `${flag} ${raw} does not exist (uploads are removed after import and after 24 hours): upload the file again`, { flag, path: raw });
+        throw inputError(
+          'FILE_NOT_FOUND',
+          `${flag} ${raw} does not exist (uploads are removed after import and after 24 hours): upload the file again`,
+          { flag, path: raw },
+        );
       }
       throw pathProblem(err, raw, dirname(abs));
     }
     if (!root.real || !within(real, root.real)) {
-      throw inputError('PATH_ESCAPES', `${flag} ${raw} leads outside the upload folder ${this.uploadRoot} through a symbolic link`, { flag, path: raw, allowed: [this.uploadRoot] });
+      throw inputError('PATH_ESCAPES', `${flag} ${raw} leads outside the upload folder ${this.uploadRoot} through a symbolic link`, {
+        flag,
+        path: raw,
+        allowed: [this.uploadRoot],
+      });
     }
     return real;
   }
@@ -171,7 +194,11 @@ export class PathPolicy {
       throw inputError('PATH_IS_FOLDER', `${flag} ${raw} names a folder; give a file name`, { flag, path: raw });
     }
     if (Buffer.byteLength(name) > MAX_NAME_BYTES) {
-      throw inputError('PATH_TOO_LONG', `${flag}: the file name ${name.slice(0, 80)}… is too long (at most ${MAX_NAME_BYTES} bytes)`, { flag, length: name.length, max: MAX_NAME_BYTES });
+      throw inputError('PATH_TOO_LONG', `${flag}: the file name ${name.slice(0, 80)}… is too long (at most ${MAX_NAME_BYTES} bytes)`, {
+        flag,
+        length: name.length,
+        max: MAX_NAME_BYTES,
+      });
     }
     let realFolder: string;
     try {
@@ -186,7 +213,10 @@ export class PathPolicy {
     if (existing?.isDirectory()) throw inputError('PATH_IS_FOLDER', `${flag} ${raw} is a folder; give a file name`, { flag, path: raw });
     if (existing && !existing.isFile()) {
       // A rename over /dev/null or a socket would replace the node itself.
-      throw inputError('PATH_NOT_A_FILE', `${flag} ${raw} exists and is not a regular file; give the name of a new or ordinary file`, { flag, path: raw });
+      throw inputError('PATH_NOT_A_FILE', `${flag} ${raw} exists and is not a regular file; give the name of a new or ordinary file`, {
+        flag,
+        path: raw,
+      });
     }
     // Through a symlink the user meant the file it points to (the rename would otherwise replace the link).
     if (existing) target = realOrNull(target) ?? target;
@@ -210,7 +240,8 @@ export class PathPolicy {
     const abs = isAbsolute(raw) ? resolve(raw) : resolve(this.exportDir ?? '', raw);
     for (const shown of allowed) {
       const real = realOrNull(shown);
-      if (abs === shown || abs === real) throw inputError('PATH_IS_FOLDER', `${flag} ${raw} is a folder; give a file name`, { flag, path: raw });
+      if (abs === shown || abs === real)
+        throw inputError('PATH_IS_FOLDER', `${flag} ${raw} is a folder; give a file name`, { flag, path: raw });
       if (within(abs, shown) || (real && within(abs, real))) {
         if (shown === this.exportDir) this.ensureExportDir();
         return { abs, root: { shown, real: realOrNull(shown) } };
@@ -222,11 +253,15 @@ export class PathPolicy {
   /** Refuses an output whose folder, or whose existing name, is a symbolic link out of the allowed folder. */
   private assertStaysInside(raw: string, flag: string, target: string, realFolder: string, root: Root): void {
     const escapes = (): BullpenError =>
-      inputError('PATH_ESCAPES', `${flag} ${raw} leads outside ${root.shown} through a symbolic link; write to a plain file in that folder`, {
-        flag,
-        path: raw,
-        allowed: [root.shown],
-      });
+      inputError(
+        'PATH_ESCAPES',
+        `${flag} ${raw} leads outside ${root.shown} through a symbolic link; write to a plain file in that folder`,
+        {
+          flag,
+          path: raw,
+          allowed: [root.shown],
+        },
+      );
     if (!root.real || !within(realFolder, root.real)) throw escapes();
     let link: string | null = null;
     try {

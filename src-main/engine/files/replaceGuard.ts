@@ -65,14 +65,26 @@ export function assertReplaceable(target: string, workspacePath: string | null):
       const ownStat = existing ? statOrNull(own) : null;
       const sameFile = ownStat !== null && existing !== null && ownStat.dev === existing.dev && ownStat.ino === existing.ino;
       if (real === own || sameFile) {
-        const what = suffix === '' ? 'the open workspace' : suffix === '.wal' ? "the open workspace's write-ahead log" : "the open workspace's server file";
-        throw inputError('WOULD_OVERWRITE_WORKSPACE', `${target} is ${what} (${workspacePath}); choose another file name for the output`, { path: target, workspace: workspacePath });
+        const what =
+          suffix === ''
+            ? 'the open workspace'
+            : suffix === '.wal'
+              ? "the open workspace's write-ahead log"
+              : "the open workspace's server file";
+        throw inputError('WOULD_OVERWRITE_WORKSPACE', `${target} is ${what} (${workspacePath}); choose another file name for the output`, {
+          path: target,
+          workspace: workspacePath,
+        });
       }
     }
   }
   if (existing?.isFile() && isDuckDbFile(target)) {
-    throw inputError('WOULD_OVERWRITE_DATABASE', `${target} is a DuckDB database, which Bullpen never replaces with an output file; choose another file name or remove it first`, {
-      path: target,
-    });
+    throw inputError(
+      'WOULD_OVERWRITE_DATABASE',
+      `${target} is a DuckDB database, which Bullpen never replaces with an output file; choose another file name or remove it first`,
+      {
+        path: target,
+      },
+    );
   }
 }

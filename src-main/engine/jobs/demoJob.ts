@@ -27,7 +27,11 @@ const CHUNKS_PER_ROUND = 4;
  * checksums a transferred array per round in the worker pool, reporting progress and honouring cancel
  * between every step.
  */
-export async function runDemoJob(deps: { workspace: Workspace; pool: WorkerPool }, params: DemoJobParams, ctx: JobContext): Promise<DemoJobResult> {
+export async function runDemoJob(
+  deps: { workspace: Workspace; pool: WorkerPool },
+  params: DemoJobParams,
+  ctx: JobContext,
+): Promise<DemoJobResult> {
   const names = await deps.workspace.all<{ name: string }>(
     `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name`,
   );
@@ -54,7 +58,11 @@ export async function runDemoJob(deps: { workspace: Workspace; pool: WorkerPool 
       {
         transferList: [values.buffer],
         signal: ctx.signal,
-        onProgress: (f) => ctx.progress(base + ((1 - COUNT_SHARE) * f) / params.rounds, `round ${round + 1}/${params.rounds}: checksum ${Math.round(f * 100)}%`),
+        onProgress: (f) =>
+          ctx.progress(
+            base + ((1 - COUNT_SHARE) * f) / params.rounds,
+            `round ${round + 1}/${params.rounds}: checksum ${Math.round(f * 100)}%`,
+          ),
       },
     );
     checksums.push({ round: round + 1, checksum: out.checksum, sum: out.sum });

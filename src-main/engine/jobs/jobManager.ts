@@ -86,7 +86,8 @@ export class JobManager implements JobService {
       throwIfCancelled: () => {
         if (controller.signal.aborted) throw cancelledError(job.id);
       },
-      log: (message) => this.emit({ type: 'log', level: 'info', message: `job ${job.id} (${job.kind}): ${message}`, at: now(), jobId: job.id }),
+      log: (message) =>
+        this.emit({ type: 'log', level: 'info', message: `job ${job.id} (${job.kind}): ${message}`, at: now(), jobId: job.id }),
     };
     let state: JobState;
     let result: unknown = null;
@@ -114,7 +115,13 @@ export class JobManager implements JobService {
     Object.assign(job, failure);
     if (state === 'completed') job.progress = 1;
     job.message =
-      state === 'completed' ? 'completed' : state === 'cancelled' ? 'cancelled by request' : state === 'interrupted' ? `interrupted: ${SHUTDOWN}` : `failed: ${error}`;
+      state === 'completed'
+        ? 'completed'
+        : state === 'cancelled'
+          ? 'cancelled by request'
+          : state === 'interrupted'
+            ? `interrupted: ${SHUTDOWN}`
+            : `failed: ${error}`;
     try {
       await this.store.save(job);
     } catch (err) {
@@ -149,7 +156,13 @@ export class JobManager implements JobService {
     this.emit({ type: 'job', job: snap });
     // A lost progress write is harmless (the final state is always written), but say so.
     this.store.save(snap).catch((err: unknown) =>
-      this.emit({ type: 'log', level: 'warn', message: `could not persist progress of job ${snap.id}: ${(err as Error).message}`, at: now(), jobId: snap.id }),
+      this.emit({
+        type: 'log',
+        level: 'warn',
+        message: `could not persist progress of job ${snap.id}: ${(err as Error).message}`,
+        at: now(),
+        jobId: snap.id,
+      }),
     );
   }
 
@@ -189,10 +202,15 @@ export class JobManager implements JobService {
     if (!live) {
       const job = await this.get(id);
       if (isFinal(job.state)) {
-        throw new BullpenError('conflict', 'JOB_NOT_ACTIVE', `job ${id} is already ${job.state}; only queued or running jobs can be cancelled`, {
-          id,
-          state: job.state,
-        });
+        throw new BullpenError(
+          'conflict',
+          'JOB_NOT_ACTIVE',
+          `job ${id} is already ${job.state}; only queued or running jobs can be cancelled`,
+          {
+            id,
+            state: job.state,
+          },
+        );
       }
       // Left running by a process that is gone: nothing runs it, so record the cancellation directly.
       const cancelled: Job = { ...job, state: 'cancelled', message: 'cancelled by request', finishedAt: now() };

@@ -15,7 +15,12 @@ export interface JobSpec<D, I extends object, K extends JobKind> {
 }
 
 /** The one way a job starts: precheck, then start; a refused precheck starts no job. */
-export async function startJob<D, I extends object, K extends JobKind>(jobs: JobService, deps: D, spec: JobSpec<D, I, K>, input: I): Promise<Job> {
+export async function startJob<D, I extends object, K extends JobKind>(
+  jobs: JobService,
+  deps: D,
+  spec: JobSpec<D, I, K>,
+  input: I,
+): Promise<Job> {
   await spec.precheck?.(deps, input);
   return jobs.start(spec.kind, input, (ctx) => spec.run(deps, input, ctx));
 }

@@ -98,7 +98,10 @@ export class JobStore {
   list(state: JobState | undefined, limit: number): Promise<Job[]> {
     return this.serial(async () => {
       const rows = state
-        ? await this.sql.all<JobRow & Record<string, unknown>>(`${SELECT} WHERE state = ? ORDER BY created_at DESC, id LIMIT ?`, [state, limit])
+        ? await this.sql.all<JobRow & Record<string, unknown>>(`${SELECT} WHERE state = ? ORDER BY created_at DESC, id LIMIT ?`, [
+            state,
+            limit,
+          ])
         : await this.sql.all<JobRow & Record<string, unknown>>(`${SELECT} ORDER BY created_at DESC, id LIMIT ?`, [limit]);
       return rows.map(toJob);
     });

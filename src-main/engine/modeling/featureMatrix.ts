@@ -50,7 +50,19 @@ export interface FeatureMatrix {
   /** 0/1 per row; NaN for unlabeled rows (scheduled games) when includeUnlabeled. */
   label: Float64Array;
   /** Closing/opening decimal prices per row, NaN where the game has no such market. */
-  odds: Record<'homeClose' | 'awayClose' | 'homeOpen' | 'awayOpen' | 'totalLine' | 'overPrice' | 'underPrice' | 'runlineHome' | 'runlineHomePrice' | 'runlineAwayPrice', Float64Array>;
+  odds: Record<
+    | 'homeClose'
+    | 'awayClose'
+    | 'homeOpen'
+    | 'awayOpen'
+    | 'totalLine'
+    | 'overPrice'
+    | 'underPrice'
+    | 'runlineHome'
+    | 'runlineHomePrice'
+    | 'runlineAwayPrice',
+    Float64Array
+  >;
   synthetic: boolean;
 }
 
@@ -80,8 +92,16 @@ export function parseSeasons(spec: number[] | string | undefined): number[] | un
 
 /** The closing/opening price columns of `closingMarketsSql`, in the order the matrix query selects them. */
 const oddsColumns = [
-  ['homeClose', 'home_close'], ['awayClose', 'away_close'], ['homeOpen', 'home_open'], ['awayOpen', 'away_open'], ['totalLine', 'total_line'],
-  ['overPrice', 'over_price'], ['underPrice', 'under_price'], ['runlineHome', 'runline_home'], ['runlineHomePrice', 'runline_home_price'], ['runlineAwayPrice', 'runline_away_price'],
+  ['homeClose', 'home_close'],
+  ['awayClose', 'away_close'],
+  ['homeOpen', 'home_open'],
+  ['awayOpen', 'away_open'],
+  ['totalLine', 'total_line'],
+  ['overPrice', 'over_price'],
+  ['underPrice', 'under_price'],
+  ['runlineHome', 'runline_home'],
+  ['runlineHomePrice', 'runline_home_price'],
+  ['runlineAwayPrice', 'runline_away_price'],
 ] as const satisfies readonly (readonly [keyof FeatureMatrix['odds'], string])[];
 
 /** A value as DOUBLE with NULL as NaN, so DuckDB hands back plain float vectors that need no per-value conversion. */

@@ -9,7 +9,7 @@ import { resolveParams } from './defaultParams';
 export function seasonRanges(seasons: readonly number[]): string {
   const sorted = [...new Set(seasons)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
     parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
@@ -22,7 +22,12 @@ export function seasonRanges(seasons: readonly number[]): string {
  * Parses a season option and refuses seasons the workspace has no games for (with results, when
  * `finished`), before a job starts: the user sees the cause at once, as bad input, not as a failed job.
  */
-export async function assertSeasonsHaveGames(data: Pick<DataService, 'seasons'>, spec: string | undefined, option: string, finished: boolean): Promise<number[]> {
+export async function assertSeasonsHaveGames(
+  data: Pick<DataService, 'seasons'>,
+  spec: string | undefined,
+  option: string,
+  finished: boolean,
+): Promise<number[]> {
   const seasons = parseSeasons(spec) ?? [];
   if (seasons.length === 0) return seasons;
   const have = await data.seasons({ finished });
@@ -46,7 +51,10 @@ export async function assertLightgbmParams(pool: WorkerPool, user: Record<string
   if (!user || Object.keys(user).length === 0) return;
   for (const [key, value] of Object.entries(user)) {
     if (!['string', 'number', 'boolean'].includes(typeof value)) {
-      throw inputError('BAD_PARAMS', `--params: ${key} must be a number, text or true/false (got ${JSON.stringify(value)})`, { key, value });
+      throw inputError('BAD_PARAMS', `--params: ${key} must be a number, text or true/false (got ${JSON.stringify(value)})`, {
+        key,
+        value,
+      });
     }
   }
   const payload: CheckParamsPayload = { params: resolveParams(user, 0), userKeys: Object.keys(user), cols };

@@ -8,7 +8,12 @@ import type { Workspace } from '../workspace/workspace';
  * features or versions are no longer the ones the model was trained on (a model is always served the
  * exact versions it learned from).
  */
-export async function servingMatrix(ws: Workspace, model: StoredModel, seasons: number[], includeUnlabeled: boolean): Promise<FeatureMatrix> {
+export async function servingMatrix(
+  ws: Workspace,
+  model: StoredModel,
+  seasons: number[],
+  includeUnlabeled: boolean,
+): Promise<FeatureMatrix> {
   const m = await loadFeatureMatrix(ws, { set: model.featureSet, target: model.target as Target, seasons, includeUnlabeled });
   const want = model.featureVersions.map((f) => `${f.name}@${f.version}`).join(',');
   const have = m.featureVersions.map((f) => `${f.name}@${f.version}`).join(',');

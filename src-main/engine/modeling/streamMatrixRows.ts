@@ -38,7 +38,11 @@ const FIXED_COLUMNS = 4;
 function vectorOf<T extends DuckDBVector>(chunk: DuckDBDataChunk, column: number, kind: abstract new (...args: never[]) => T): T {
   const v = chunk.getColumnVector(column);
   if (!(v instanceof kind)) {
-    throw new BullpenError('internal', 'MATRIX_COLUMN_TYPE', `feature matrix column ${column} is ${v.type.toString()}, expected ${kind.name}`);
+    throw new BullpenError(
+      'internal',
+      'MATRIX_COLUMN_TYPE',
+      `feature matrix column ${column} is ${v.type.toString()}, expected ${kind.name}`,
+    );
   }
   return v;
 }
@@ -80,7 +84,11 @@ export async function streamMatrixRows(connection: DuckDBConnection, sql: string
   const result = await connection.run(sql);
   const expected = FIXED_COLUMNS + layout.singles + layout.blockWidth;
   if (result.columnCount !== expected) {
-    throw new BullpenError('internal', 'MATRIX_LAYOUT', `feature matrix query returned ${result.columnCount} columns, expected ${expected}`);
+    throw new BullpenError(
+      'internal',
+      'MATRIX_LAYOUT',
+      `feature matrix query returned ${result.columnCount} columns, expected ${expected}`,
+    );
   }
   const rows = result.rowCount;
   const out: MatrixRows = {
@@ -96,7 +104,8 @@ export async function streamMatrixRows(connection: DuckDBConnection, sql: string
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
-    if (at + chunk.rowCount > rows) throw new BullpenError('internal', 'MATRIX_ROWS', `feature matrix result holds more than its ${rows} rows`);
+    if (at + chunk.rowCount > rows)
+      throw new BullpenError('internal', 'MATRIX_ROWS', `feature matrix result holds more than its ${rows} rows`);
     convertChunk(chunk, layout, out, at);
     at += chunk.rowCount;
   }

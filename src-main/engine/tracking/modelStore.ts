@@ -41,10 +41,17 @@ const toModel = (r: ModelRow): StoredModel => ({
  * training run, so a model never exists without its completed run (the models table's SQL stays here).
  */
 export async function insertModel(sql: Sql, runId: string, m: ModelRecord): Promise<void> {
-  await sql.run(
-    `INSERT OR REPLACE INTO models VALUES (?, ?, ?, ?, ?::JSON, ?::JSON, ?::JSON, ?::DATE, ?, now())`,
-    [m.name, runId, m.target, m.featureSet, JSON.stringify(m.featureNames), JSON.stringify(m.featureVersions), JSON.stringify(m.seasons), m.lastTrainingDate, m.bestIteration],
-  );
+  await sql.run(`INSERT OR REPLACE INTO models VALUES (?, ?, ?, ?, ?::JSON, ?::JSON, ?::JSON, ?::DATE, ?, now())`, [
+    m.name,
+    runId,
+    m.target,
+    m.featureSet,
+    JSON.stringify(m.featureNames),
+    JSON.stringify(m.featureVersions),
+    JSON.stringify(m.seasons),
+    m.lastTrainingDate,
+    m.bestIteration,
+  ]);
 }
 
 /** The models table of the workspace; a model's text is asked of the runs service, which holds the artifact. */
@@ -65,7 +72,12 @@ export class DuckDbModelStore implements ModelService {
 
   async get(name: string): Promise<StoredModel> {
     const m = await this.find(name);
-    if (!m) throw notFoundError('MODEL_NOT_FOUND', `no model named ${name}: list models with \`bullpen ml models list\`, train one with \`bullpen ml train\``, { name });
+    if (!m)
+      throw notFoundError(
+        'MODEL_NOT_FOUND',
+        `no model named ${name}: list models with \`bullpen ml models list\`, train one with \`bullpen ml train\``,
+        { name },
+      );
     return m;
   }
 

@@ -31,13 +31,21 @@ function base(liveJobIds: readonly string[], params: DuckDBValue[]): string {
 function filterClause(expr: string, params: DuckDBValue[]): string {
   const m = FILTER.exec(expr.trim());
   if (!m) {
-    throw new BullpenError('usage', 'BAD_RUN_FILTER', `filter "${expr}" is not like metric.logLoss<0.69, param.learning_rate=0.05 or tag.note=baseline (~ matches text)`, { filter: expr });
+    throw new BullpenError(
+      'usage',
+      'BAD_RUN_FILTER',
+      `filter "${expr}" is not like metric.logLoss<0.69, param.learning_rate=0.05 or tag.note=baseline (~ matches text)`,
+      { filter: expr },
+    );
   }
   const [, scope, key, op, raw] = m;
   const value = raw.trim();
   if (scope === 'metric') {
     const n = Number(value);
-    if (op === '~' || value === '' || !Number.isFinite(n)) throw new BullpenError('usage', 'BAD_RUN_FILTER', `metric filter "${expr}" needs a number and one of < <= = != >= >`, { filter: expr });
+    if (op === '~' || value === '' || !Number.isFinite(n))
+      throw new BullpenError('usage', 'BAD_RUN_FILTER', `metric filter "${expr}" needs a number and one of < <= = != >= >`, {
+        filter: expr,
+      });
     params.push(key, n);
     return `EXISTS (SELECT 1 FROM run_metrics m WHERE m.run_id = q.id AND m.step = 0 AND m.key = ? AND m.value ${op} ?)`;
   }
@@ -96,8 +104,14 @@ export function buildRunQuery(q: RunQuery, liveJobIds: readonly string[]): { sql
   } else if (sort === 'name') orderBy = `q.name ${dir}, q.started_ms DESC`;
   else if (sort === 'durationMs') orderBy = `q.duration_ms ${dir} NULLS LAST`;
   else if (sort === 'startedAt') orderBy = `q.started_ms ${dir}, q.id`;
-  else throw new BullpenError('usage', 'BAD_RUN_SORT', `cannot sort runs by "${sort}": use startedAt, name, durationMs or metric.KEY`, { sort });
+  else
+    throw new BullpenError('usage', 'BAD_RUN_SORT', `cannot sort runs by "${sort}": use startedAt, name, durationMs or metric.KEY`, {
+      sort,
+    });
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const sortParams: DuckDBValue[] = sort.startsWith('metric.') ? [sort.slice('metric.'.length)] : [];
-  return { sql: `SELECT * FROM (${from}) q ${whereSql} ORDER BY ${orderBy} LIMIT ?`, params: [...baseParams, ...params, ...sortParams, q.limit] };
+  return {
+    sql: `SELECT * FROM (${from}) q ${whereSql} ORDER BY ${orderBy} LIMIT ?`,
+    params: [...baseParams, ...params, ...sortParams, q.limit],
+  };
 }

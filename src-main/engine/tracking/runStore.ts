@@ -8,7 +8,18 @@ import { codeVersion } from './codeVersion';
 import { insertModel } from './modelStore';
 import type { RunService } from './runService';
 import { buildRunQuery } from './runQuery';
-import type { ArtifactInput, MetricPoint, ParamValue, RunDetail, RunParams, RunQuery, RunResults, RunStart, RunStatus, RunSummary } from './runTypes';
+import type {
+  ArtifactInput,
+  MetricPoint,
+  ParamValue,
+  RunDetail,
+  RunParams,
+  RunQuery,
+  RunResults,
+  RunStart,
+  RunStatus,
+  RunSummary,
+} from './runTypes';
 
 /** Rows per multi-row INSERT: big enough to make curves cheap, small enough for DuckDB's parameter handling. */
 const INSERT_CHUNK = 400;
@@ -20,12 +31,18 @@ type ParamType = 'string' | 'number' | 'boolean';
 /** A parameter as stored: its canonical text (what search and filters match) and its type. */
 function encodeParam(key: string, v: ParamValue): [string, ParamType] {
   if (typeof v === 'number' && !Number.isFinite(v)) {
-    throw new BullpenError('internal', 'BAD_RUN_PARAM', `run parameter ${key} is ${v}: parameters must be finite numbers, text or true/false`, { key });
+    throw new BullpenError(
+      'internal',
+      'BAD_RUN_PARAM',
+      `run parameter ${key} is ${v}: parameters must be finite numbers, text or true/false`,
+      { key },
+    );
   }
   return [String(v), typeof v as ParamType];
 }
 
-const decodeParam = (text: string, type: string): ParamValue => (type === 'number' ? Number(text) : type === 'boolean' ? text === 'true' : text);
+const decodeParam = (text: string, type: string): ParamValue =>
+  type === 'number' ? Number(text) : type === 'boolean' ? text === 'true' : text;
 
 async function insertRows(sql: Sql, table: string, columns: string[], rows: DuckDBValue[][]): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
@@ -40,9 +57,20 @@ async function insertRun(sql: Sql, id: string, start: RunStart, status: RunStatu
     `INSERT INTO runs (id, name, kind, status, parent_id, job_id, target, feature_set, feature_versions, data_hash, seed, code_version, synthetic, started_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::JSON, ?, ?, ?, ?, ?::TIMESTAMPTZ)`,
     [
-      id, start.name, start.kind, status, start.parentId ?? null, start.jobId ?? null, start.target ?? null, start.featureSet ?? null,
-      start.featureVersions ? JSON.stringify(start.featureVersions) : null, start.dataHash ?? null, start.seed ?? null, codeVersion(),
-      start.synthetic ?? false, startedAt,
+      id,
+      start.name,
+      start.kind,
+      status,
+      start.parentId ?? null,
+      start.jobId ?? null,
+      start.target ?? null,
+      start.featureSet ?? null,
+      start.featureVersions ? JSON.stringify(start.featureVersions) : null,
+      start.dataHash ?? null,
+      start.seed ?? null,
+      codeVersion(),
+      start.synthetic ?? false,
+      startedAt,
     ],
   );
   const params = Object.entries(start.params).flatMap(([k, v]) => (v === undefined || v === null ? [] : [[id, k, ...encodeParam(k, v)]]));
@@ -65,7 +93,13 @@ async function writeArtifacts(sql: Sql, id: string, artifacts: ArtifactInput[]):
   for (const a of artifacts) {
     // Checked against the artifact's schema here, inside the run's transaction: a mismatch fails the run, nothing half-written.
     const e = encodeArtifact(a.name, a.value);
-    await sql.run(`INSERT OR REPLACE INTO run_artifacts VALUES (?, ?, ?, ?, ?)`, [id, e.name, e.mediaType, e.content, Buffer.byteLength(e.content)]);
+    await sql.run(`INSERT OR REPLACE INTO run_artifacts VALUES (?, ?, ?, ?, ?)`, [
+      id,
+      e.name,
+      e.mediaType,
+      e.content,
+      Buffer.byteLength(e.content),
+    ]);
   }
 }
 
@@ -92,7 +126,8 @@ export class DuckDbRunStore implements RunService {
     await this.ws.transaction(async (sql) => {
       const row = await sql.one<{ status: string }>(`SELECT status FROM runs WHERE id = ?`, [id]);
       if (!row) throw notFoundError('RUN_NOT_FOUND', `no run with id ${id}`, { id });
-      if (row.status !== 'running') throw new BullpenError('conflict', 'RUN_NOT_RUNNING', `run ${id} is already ${row.status}`, { id, status: row.status });
+      if (row.status !== 'running')
+        throw new BullpenError('conflict', 'RUN_NOT_RUNNING', `run ${id} is already ${row.status}`, { id, status: row.status });
       await writeMetrics(sql, id, results.metrics);
       await writeArtifacts(sql, id, results.artifacts ?? []);
       await writeTags(sql, id, results.tags ?? {});
@@ -157,7 +192,9 @@ export class DuckDbRunStore implements RunService {
       else unreadableData.push({ name: a.name, issue: decoded.issue });
     }
     const childRows = await this.ws.all<{ id: string }>(`SELECT id FROM runs WHERE parent_id = ? ORDER BY name`, [id]);
-    const children = childRows.length ? await this.list({ ids: childRows.map((c) => c.id), limit: childRows.length, sort: 'name', order: 'asc' }) : [];
+    const children = childRows.length
+      ? await this.list({ ids: childRows.map((c) => c.id), limit: childRows.length, sort: 'name', order: 'asc' })
+      : [];
     return {
       ...summary,
       featureVersions: fv ? (JSON.parse(fv) as { name: string; version: number }[]) : null,
@@ -172,7 +209,10 @@ export class DuckDbRunStore implements RunService {
   /** A run's parameters, typed as they were recorded. */
   async params(idOrPrefix: string): Promise<RunParams> {
     const id = await this.resolveId(idOrPrefix);
-    const rows = await this.ws.all<{ key: string; value: string; value_type: string }>(`SELECT key, value, value_type FROM run_params WHERE run_id = ?`, [id]);
+    const rows = await this.ws.all<{ key: string; value: string; value_type: string }>(
+      `SELECT key, value, value_type FROM run_params WHERE run_id = ?`,
+      [id],
+    );
     return Object.fromEntries(rows.map((r) => [r.key, decodeParam(r.value, r.value_type)]));
   }
 
@@ -182,9 +222,17 @@ export class DuckDbRunStore implements RunService {
 
   /** Full ids, or a unique prefix of at least 6 characters (what the CLI prints). */
   async resolveId(idOrPrefix: string): Promise<string> {
-    const rows = await this.ws.all<{ id: string }>(`SELECT id FROM runs WHERE id = ? OR (length(?) >= 6 AND starts_with(id, ?)) LIMIT 2`, [idOrPrefix, idOrPrefix, idOrPrefix]);
-    if (rows.length === 0) throw notFoundError('RUN_NOT_FOUND', `no run with id ${idOrPrefix}: list runs with \`bullpen ml runs list\``, { id: idOrPrefix });
-    if (rows.length > 1 && rows[0].id !== idOrPrefix) throw new BullpenError('usage', 'RUN_ID_AMBIGUOUS', `run id prefix ${idOrPrefix} matches several runs: give more characters`, { id: idOrPrefix });
+    const rows = await this.ws.all<{ id: string }>(`SELECT id FROM runs WHERE id = ? OR (length(?) >= 6 AND starts_with(id, ?)) LIMIT 2`, [
+      idOrPrefix,
+      idOrPrefix,
+      idOrPrefix,
+    ]);
+    if (rows.length === 0)
+      throw notFoundError('RUN_NOT_FOUND', `no run with id ${idOrPrefix}: list runs with \`bullpen ml runs list\``, { id: idOrPrefix });
+    if (rows.length > 1 && rows[0].id !== idOrPrefix)
+      throw new BullpenError('usage', 'RUN_ID_AMBIGUOUS', `run id prefix ${idOrPrefix} matches several runs: give more characters`, {
+        id: idOrPrefix,
+      });
     return rows[0].id;
   }
 
@@ -196,7 +244,10 @@ export class DuckDbRunStore implements RunService {
       `SELECT run_id, key, value, value_type FROM run_params WHERE run_id IN (${marks})`,
       ids,
     );
-    const tags = await this.ws.all<{ run_id: string; key: string; value: string }>(`SELECT run_id, key, value FROM run_tags WHERE run_id IN (${marks})`, ids);
+    const tags = await this.ws.all<{ run_id: string; key: string; value: string }>(
+      `SELECT run_id, key, value FROM run_tags WHERE run_id IN (${marks})`,
+      ids,
+    );
     const metrics = await this.ws.all<{ run_id: string; key: string; value: number | null }>(
       `SELECT run_id, key, value FROM run_metrics WHERE step = 0 AND run_id IN (${marks})`,
       ids,

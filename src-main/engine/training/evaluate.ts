@@ -1,4 +1,11 @@
-import { marketComparison, modelMetrics, reliabilityCurve, type MarketComparison, type ModelMetrics, type ReliabilityBin } from '../../../src-workers/compute/metrics';
+import {
+  marketComparison,
+  modelMetrics,
+  reliabilityCurve,
+  type MarketComparison,
+  type ModelMetrics,
+  type ReliabilityBin,
+} from '../../../src-workers/compute/metrics';
 
 export interface Evaluation {
   metrics: ModelMetrics;

@@ -5,12 +5,14 @@ export function importanceArtifact(features: string[], folds: { gain: ArrayLike<
   const n = features.length;
   const mean = (pick: (f: { gain: ArrayLike<number>; split: ArrayLike<number> }) => ArrayLike<number>) =>
     Array.from({ length: n }, (_v, j) => folds.reduce((s, f) => s + pick(f)[j], 0) / Math.max(1, folds.length));
-  const share = Array.from({ length: n }, (_v, j) =>
-    folds.reduce((s, f) => {
-      let total = 0;
-      for (let k = 0; k < n; k++) total += f.gain[k];
-      return s + (total > 0 ? f.gain[j] / total : 0);
-    }, 0) / Math.max(1, folds.length),
+  const share = Array.from(
+    { length: n },
+    (_v, j) =>
+      folds.reduce((s, f) => {
+        let total = 0;
+        for (let k = 0; k < n; k++) total += f.gain[k];
+        return s + (total > 0 ? f.gain[j] / total : 0);
+      }, 0) / Math.max(1, folds.length),
   );
   return {
     features,

@@ -30,11 +30,16 @@ const MAX_INLINE_ROWS = 10_000;
 /** The refusals that need no data, checked before the job starts so the caller gets the error itself. */
 export async function precheckPredict(deps: EngineDeps, input: PredictInput): Promise<void> {
   if ((input.seasons === undefined) === (input.input === undefined)) {
-    throw new BullpenError('usage', 'PREDICT_SEASONS_OR_INPUT', 'give --seasons S (workspace games) or --input FILE (a CSV/Parquet of games with the feature columns), not both');
+    throw new BullpenError(
+      'usage',
+      'PREDICT_SEASONS_OR_INPUT',
+      'give --seasons S (workspace games) or --input FILE (a CSV/Parquet of games with the feature columns), not both',
+    );
   }
   if (input.input !== undefined) {
     assertAbsolute(input.input, '--input');
-    if (input.out === undefined) throw new BullpenError('usage', 'PREDICT_INPUT_NEEDS_OUT', '--input FILE needs --out FILE for the predictions');
+    if (input.out === undefined)
+      throw new BullpenError('usage', 'PREDICT_INPUT_NEEDS_OUT', '--input FILE needs --out FILE for the predictions');
   }
   if (input.out !== undefined) assertAbsolute(input.out, '--out');
   const model = await deps.models.get(input.model);
@@ -46,7 +51,13 @@ async function scoreFile(deps: EngineDeps, input: PredictInput & { input: string
   const model = await deps.models.get(input.model);
   const file = await readPredictionInput(deps.workspace, input.input, model.featureNames);
   ctx.progress(0.2, `scoring ${file.rows} rows`);
-  const payload: PredictPayload = { modelText: await deps.models.text(model), x: file.x, rows: file.rows, cols: model.featureNames.length, numThreads: deps.pool.threadsPerTask };
+  const payload: PredictPayload = {
+    modelText: await deps.models.text(model),
+    x: file.x,
+    rows: file.rows,
+    cols: model.featureNames.length,
+    numThreads: deps.pool.threadsPerTask,
+  };
   const { p } = await deps.pool.run('predict', payload, { transferList: [file.x.buffer], signal: ctx.signal });
   ctx.throwIfCancelled();
   await writePredictions(deps.workspace, input.out, file.ids, p);
@@ -61,17 +72,29 @@ export async function predictModel(deps: EngineDeps, input: PredictInput, ctx: J
   const seasons = parseSeasons(input.seasons) ?? [];
   const m = await servingMatrix(deps.workspace, model, seasons, true);
   if (m.rows === 0) throw inputError('NO_GAMES', `no games in seasons ${input.seasons}`, { seasons: input.seasons });
-  if (!input.out && m.rows > MAX_INLINE_ROWS) throw inputError('TOO_MANY_ROWS', `${m.rows} games: write them to a file with --out FILE`, { rows: m.rows });
+  if (!input.out && m.rows > MAX_INLINE_ROWS)
+    throw inputError('TOO_MANY_ROWS', `${m.rows} games: write them to a file with --out FILE`, { rows: m.rows });
   ctx.progress(0.2, `scoring ${m.rows} games`);
   const all = Int32Array.from({ length: m.rows }, (_v, i) => i);
   const { x } = takeRows(m, all);
-  const payload: PredictPayload = { modelText: await deps.models.text(model), x, rows: m.rows, cols: m.cols, numThreads: deps.pool.threadsPerTask };
+  const payload: PredictPayload = {
+    modelText: await deps.models.text(model),
+    x,
+    rows: m.rows,
+    cols: m.cols,
+    numThreads: deps.pool.threadsPerTask,
+  };
   const { p } = await deps.pool.run('predict', payload, { transferList: [x.buffer], signal: ctx.signal });
   const labelled = all.filter((i) => !Number.isNaN(m.label[i]));
   const [a, b] = marketPrices(m).close;
   const pick = (v: ArrayLike<number>) => Float64Array.from(labelled, (i) => v[i]);
   const metrics = labelled.length ? { ...evaluate(pick(m.label), pick(p), pick(a), pick(b)).metrics } : null;
-  const rows = Array.from(all, (i) => ({ gameId: m.gameIds[i], date: m.dates[i], p: p[i], label: Number.isNaN(m.label[i]) ? null : m.label[i] }));
+  const rows = Array.from(all, (i) => ({
+    gameId: m.gameIds[i],
+    date: m.dates[i],
+    p: p[i],
+    label: Number.isNaN(m.label[i]) ? null : m.label[i],
+  }));
   if (input.out) {
     const ids = [
       { name: 'game_id', values: m.gameIds },
@@ -92,4 +115,8 @@ export async function predictModel(deps: EngineDeps, input: PredictInput, ctx: J
 }
 
 /** `ml.predict` as a job (its file paths already checked for the caller). */
-export const predictJob: JobSpec<EngineDeps, PredictInput, 'ml.predict'> = { kind: 'ml.predict', precheck: precheckPredict, run: predictModel };
+export const predictJob: JobSpec<EngineDeps, PredictInput, 'ml.predict'> = {
+  kind: 'ml.predict',
+  precheck: precheckPredict,
+  run: predictModel,
+};

@@ -8,7 +8,13 @@ import { trackRun } from '../tracking/trackRun';
 import type { EngineDeps } from '../engineDeps';
 import type { JobSpec } from '../jobs/jobSpec';
 import { assertLightgbmParams, assertSeasonsHaveGames } from '../modeling/jobPrechecks';
-import { DEFAULT_EARLY_STOPPING_ROUNDS, DEFAULT_NUM_BOOST_ROUND, DEFAULT_ROUNDS_WITHOUT_VALIDATION, DEFAULT_SEED, resolveParams } from '../modeling/defaultParams';
+import {
+  DEFAULT_EARLY_STOPPING_ROUNDS,
+  DEFAULT_NUM_BOOST_ROUND,
+  DEFAULT_ROUNDS_WITHOUT_VALIDATION,
+  DEFAULT_SEED,
+  resolveParams,
+} from '../modeling/defaultParams';
 import { rowsOfSeasons, takeRows } from '../modeling/matrixRows';
 import { buildTrainResults, trainRunStart, type TrainPlan } from './trainResults';
 
@@ -39,9 +45,14 @@ function defaultModelName(input: Pick<TrainInput, 'target' | 'features' | 'train
 }
 
 /** Refusals checked before the job starts: a name taken, seasons without games, an unknown set, bad parameters. */
-export async function precheckTrain(deps: EngineDeps, input: Pick<TrainInput, 'name' | 'train' | 'valid' | 'features' | 'params'>): Promise<void> {
+export async function precheckTrain(
+  deps: EngineDeps,
+  input: Pick<TrainInput, 'name' | 'train' | 'valid' | 'features' | 'params'>,
+): Promise<void> {
   if (input.name && (await deps.models.find(input.name))) {
-    throw new BullpenError('conflict', 'MODEL_EXISTS', `a model named ${input.name} exists already: choose another --name`, { name: input.name });
+    throw new BullpenError('conflict', 'MODEL_EXISTS', `a model named ${input.name} exists already: choose another --name`, {
+      name: input.name,
+    });
   }
   const trainSeasons = await assertSeasonsHaveGames(deps.data, input.train, '--train', true);
   const validSeasons = await assertSeasonsHaveGames(deps.data, input.valid, '--valid', true);
@@ -53,9 +64,16 @@ export async function precheckTrain(deps: EngineDeps, input: Pick<TrainInput, 'n
 /** The validation window must be separate from, and later than, the training window. */
 function assertWindows(input: Pick<TrainInput, 'train' | 'valid'>, trainSeasons: number[], validSeasons: number[]): void {
   const overlap = trainSeasons.filter((s) => validSeasons.includes(s));
-  if (overlap.length) throw inputError('SEASONS_OVERLAP', `--train and --valid share seasons ${overlap.join(', ')}: the validation window must be separate`, { overlap });
+  if (overlap.length)
+    throw inputError('SEASONS_OVERLAP', `--train and --valid share seasons ${overlap.join(', ')}: the validation window must be separate`, {
+      overlap,
+    });
   if (validSeasons.length && Math.min(...validSeasons) <= Math.max(...trainSeasons)) {
-    throw inputError('VALID_NOT_AFTER_TRAIN', `--valid ${input.valid} must come after --train ${input.train}: early stopping on earlier games would tune the model on the past`, {});
+    throw inputError(
+      'VALID_NOT_AFTER_TRAIN',
+      `--valid ${input.valid} must come after --train ${input.train}: early stopping on earlier games would tune the model on the past`,
+      {},
+    );
   }
 }
 
@@ -71,19 +89,39 @@ export async function trainModel(deps: EngineDeps, input: TrainInput, ctx: JobCo
   assertWindows(input, trainSeasons, validSeasons);
   const seed = input.seed ?? DEFAULT_SEED;
   const modelName = input.name ?? defaultModelName(input);
-  if (!MODEL_NAME_PATTERN.test(modelName)) throw inputError('BAD_MODEL_NAME', `model name "${modelName}" ${MODEL_NAME_RULE}`, { name: modelName });
+  if (!MODEL_NAME_PATTERN.test(modelName))
+    throw inputError('BAD_MODEL_NAME', `model name "${modelName}" ${MODEL_NAME_RULE}`, { name: modelName });
   if (await deps.models.find(modelName)) {
-    throw new BullpenError('conflict', 'MODEL_EXISTS', `a model named ${modelName} exists already: choose another --name`, { name: modelName });
+    throw new BullpenError('conflict', 'MODEL_EXISTS', `a model named ${modelName} exists already: choose another --name`, {
+      name: modelName,
+    });
   }
   ctx.progress(0.01, 'building the feature matrix');
-  const matrix = await loadFeatureMatrix(deps.workspace, { set: input.features, target: input.target, seasons: [...trainSeasons, ...validSeasons] });
+  const matrix = await loadFeatureMatrix(deps.workspace, {
+    set: input.features,
+    target: input.target,
+    seasons: [...trainSeasons, ...validSeasons],
+  });
   ctx.throwIfCancelled();
   const trainRows = rowsOfSeasons(matrix, trainSeasons);
   const validRows = rowsOfSeasons(matrix, validSeasons);
-  if (trainRows.length === 0) throw inputError('NO_TRAINING_GAMES', `no labelled games in seasons ${input.train} for target ${input.target}: import or build data first (bullpen data status)`, { seasons: input.train });
-  if (validSeasons.length && validRows.length === 0) throw inputError('NO_VALIDATION_GAMES', `no labelled games in --valid ${input.valid}`, { seasons: input.valid });
+  if (trainRows.length === 0)
+    throw inputError(
+      'NO_TRAINING_GAMES',
+      `no labelled games in seasons ${input.train} for target ${input.target}: import or build data first (bullpen data status)`,
+      { seasons: input.train },
+    );
+  if (validSeasons.length && validRows.length === 0)
+    throw inputError('NO_VALIDATION_GAMES', `no labelled games in --valid ${input.valid}`, { seasons: input.valid });
   const plan: TrainPlan = {
-    modelName, trainText: input.train, validText: input.valid, trainSeasons, validSeasons, trainRows, validRows, seed,
+    modelName,
+    trainText: input.train,
+    validText: input.valid,
+    trainSeasons,
+    validSeasons,
+    trainRows,
+    validRows,
+    seed,
     params: resolveParams(input.params, seed),
     numBoostRound: input.numBoostRound ?? (validRows.length ? DEFAULT_NUM_BOOST_ROUND : DEFAULT_ROUNDS_WITHOUT_VALIDATION),
     earlyStoppingRounds: validRows.length ? (input.earlyStoppingRounds ?? DEFAULT_EARLY_STOPPING_ROUNDS) : null,
@@ -94,7 +132,12 @@ export async function trainModel(deps: EngineDeps, input: TrainInput, ctx: JobCo
     const train = takeRows(matrix, trainRows);
     const valid = validRows.length ? takeRows(matrix, validRows) : null;
     const payload: TrainPayload = {
-      params: plan.params, numBoostRound: plan.numBoostRound, earlyStoppingRounds: plan.earlyStoppingRounds, numThreads: plan.numThreads, cols: matrix.cols, featureNames: matrix.featureNames,
+      params: plan.params,
+      numBoostRound: plan.numBoostRound,
+      earlyStoppingRounds: plan.earlyStoppingRounds,
+      numThreads: plan.numThreads,
+      cols: matrix.cols,
+      featureNames: matrix.featureNames,
       train: { x: train.x, y: train.y, rows: trainRows.length },
       valid: valid ? { x: valid.x, y: valid.y, rows: validRows.length } : null,
     };

@@ -27,7 +27,14 @@ export interface TrainPlan {
 }
 
 /** Keys the train job records beside LightGBM's own parameters; everything else in a train run's params is LightGBM's. */
-const TRAIN_SETTING_KEYS = ['numBoostRound', 'earlyStoppingRounds', 'trainSeasons', 'validSeasons', 'numThreads', 'materialization'] as const;
+const TRAIN_SETTING_KEYS = [
+  'numBoostRound',
+  'earlyStoppingRounds',
+  'trainSeasons',
+  'validSeasons',
+  'numThreads',
+  'materialization',
+] as const;
 
 /** The parameters a training run records: LightGBM's (with the seed), the boosting settings and the windows. */
 export function trainRunParams(plan: TrainPlan, materializationId: string): Record<string, ParamValue | null> {
@@ -43,15 +50,30 @@ export function trainRunParams(plan: TrainPlan, materializationId: string): Reco
 }
 
 /** A training run's settings read back from its recorded parameters (a CV of a model trains the same way). */
-export function trainingSettings(stored: RunParams): { lgb: LgbParams; numBoostRound?: number; earlyStoppingRounds?: number; seed?: number } {
+export function trainingSettings(stored: RunParams): {
+  lgb: LgbParams;
+  numBoostRound?: number;
+  earlyStoppingRounds?: number;
+  seed?: number;
+} {
   const lgb: LgbParams = {};
   for (const [key, value] of Object.entries(stored)) if (!(TRAIN_SETTING_KEYS as readonly string[]).includes(key)) lgb[key] = value;
   const number = (v: ParamValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
-  return { lgb, numBoostRound: number(stored.numBoostRound), earlyStoppingRounds: number(stored.earlyStoppingRounds), seed: number(stored.seed) };
+  return {
+    lgb,
+    numBoostRound: number(stored.numBoostRound),
+    earlyStoppingRounds: number(stored.earlyStoppingRounds),
+    seed: number(stored.seed),
+  };
 }
 
 /** The run a training records when it starts. */
-export function trainRunStart(m: FeatureMatrix, plan: TrainPlan, input: { target: string; features: string; tags?: Record<string, string> }, jobId: string): RunStart {
+export function trainRunStart(
+  m: FeatureMatrix,
+  plan: TrainPlan,
+  input: { target: string; features: string; tags?: Record<string, string> },
+  jobId: string,
+): RunStart {
   return {
     name: plan.modelName,
     kind: 'train',
@@ -104,7 +126,9 @@ export function buildTrainResults(
     games: { train: trainRows.length, valid: validRows.length },
     evaluatedOn,
     metrics: { ...evaluation.metrics },
-    market: evaluation.market ? { games: evaluation.market.games, logLoss: evaluation.market.market.logLoss, accuracy: evaluation.market.market.accuracy } : null,
+    market: evaluation.market
+      ? { games: evaluation.market.games, logLoss: evaluation.market.market.logLoss, accuracy: evaluation.market.market.accuracy }
+      : null,
     durationMs,
   };
   return {

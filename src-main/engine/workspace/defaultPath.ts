@@ -10,9 +10,9 @@ export function defaultWorkspacePath(env: NodeJS.ProcessEnv = process.env, platf
   const home = homedir();
   const base =
     platform === 'win32'
-      ? env.APPDATA ?? join(home, 'AppData', 'Roaming')
+      ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
       : platform === 'darwin'
         ? join(home, 'Library', 'Application Support')
-        : env.XDG_CONFIG_HOME ?? join(home, '.config');
+        : (env.XDG_CONFIG_HOME ?? join(home, '.config'));
   return join(base, 'Bullpen', 'workspace.duckdb');
 }

@@ -73,9 +73,7 @@ export class Workspace extends Sql {
   }
 
   async schemaVersion(): Promise<number> {
-    const exists = await this.value<number>(
-      `SELECT count(*) FROM information_schema.tables WHERE table_name = 'bullpen_meta'`,
-    );
+    const exists = await this.value<number>(`SELECT count(*) FROM information_schema.tables WHERE table_name = 'bullpen_meta'`);
     if (!exists) return 0;
     const v = await this.value<string>(`SELECT value FROM bullpen_meta WHERE key = 'schema_version'`);
     return v ? Number(v) : 0;

@@ -48,7 +48,8 @@ const jsonFormat = <S extends z.ZodType>(schema: S): ArtifactFormat<S> => ({
 const oofFormat: ArtifactFormat<z.ZodArray<typeof oofRowSchema>> = {
   mediaType: 'text/csv',
   schema: z.array(oofRowSchema),
-  encode: (rows) => `${[OOF_COLUMNS.join(','), ...rows.map((r) => `${r.gameId},${r.date},${r.season},${r.fold},${r.label},${r.p}`)].join('\n')}\n`,
+  encode: (rows) =>
+    `${[OOF_COLUMNS.join(','), ...rows.map((r) => `${r.gameId},${r.date},${r.season},${r.fold},${r.label},${r.p}`)].join('\n')}\n`,
   decode: parseOofCsv,
 };
 
@@ -61,7 +62,14 @@ function parseOofCsv(text: string): unknown[] {
   if (missing.length) throw new Error(`oof.csv has no ${missing.join(', ')} column (header: ${lines[0]})`);
   return lines.slice(1).map((line) => {
     const f = line.split(',');
-    return { gameId: f[at.game_id], date: f[at.date], season: Number(f[at.season]), fold: Number(f[at.fold]), label: Number(f[at.label]), p: Number(f[at.p]) } satisfies Record<keyof OofRow, unknown>;
+    return {
+      gameId: f[at.game_id],
+      date: f[at.date],
+      season: Number(f[at.season]),
+      fold: Number(f[at.fold]),
+      label: Number(f[at.label]),
+      p: Number(f[at.p]),
+    } satisfies Record<keyof OofRow, unknown>;
   });
 }
 
@@ -71,7 +79,12 @@ function parseOofCsv(text: string): unknown[] {
  * screen is `unknown`.
  */
 export const runArtifactFormats = {
-  'model.lgb': { mediaType: 'text/plain', schema: z.string().min(1), encode: (text: string) => text, decode: (text: string) => text } satisfies ArtifactFormat<z.ZodString>,
+  'model.lgb': {
+    mediaType: 'text/plain',
+    schema: z.string().min(1),
+    encode: (text: string) => text,
+    decode: (text: string) => text,
+  } satisfies ArtifactFormat<z.ZodString>,
   'oof.csv': oofFormat,
   'calibration.json': jsonFormat(calibrationArtifactSchema),
   'importance.json': jsonFormat(importanceArtifactSchema),
@@ -106,16 +119,24 @@ export function encodeArtifact<K extends RunArtifactName>(name: K, value: Artifa
   const json = format.mediaType === 'application/json' ? (JSON.stringify(value) ?? 'null') : null;
   const checked = format.schema.safeParse(json === null ? value : JSON.parse(json));
   if (!checked.success) {
-    throw new BullpenError('internal', 'ARTIFACT_INVALID', `run artifact ${name} does not match its schema (${firstIssue(checked.error)}): nothing was stored; please report this`, {
-      artifact: name,
-      issues: checked.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
-    });
+    throw new BullpenError(
+      'internal',
+      'ARTIFACT_INVALID',
+      `run artifact ${name} does not match its schema (${firstIssue(checked.error)}): nothing was stored; please report this`,
+      {
+        artifact: name,
+        issues: checked.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+      },
+    );
   }
   return { name, mediaType: format.mediaType, content: json ?? format.encode(checked.data) };
 }
 
 /** Parses a stored artifact by its schema; `ok: false` with the first issue when the text holds another shape (a run from an older version). */
-export function decodeArtifact<K extends RunArtifactName>(name: K, text: string): { ok: true; data: ArtifactData<K> } | { ok: false; issue: string } {
+export function decodeArtifact<K extends RunArtifactName>(
+  name: K,
+  text: string,
+): { ok: true; data: ArtifactData<K> } | { ok: false; issue: string } {
   const format: ArtifactFormat<z.ZodType> = runArtifactFormats[name];
   let raw: unknown;
   try {

@@ -65,7 +65,15 @@ export class BreakdownAccumulator {
       .sort((a, b) => a - b)
       .map((key) => {
         const g = this.groups.get(key)!;
-        return { key: label(key), bets: g.bets, wins: g.wins, hitRate: g.wins / g.bets, staked: g.staked, profit: g.profit, roi: g.staked > 0 ? g.profit / g.staked : 0 };
+        return {
+          key: label(key),
+          bets: g.bets,
+          wins: g.wins,
+          hitRate: g.wins / g.bets,
+          staked: g.staked,
+          profit: g.profit,
+          roi: g.staked > 0 ? g.profit / g.staked : 0,
+        };
       });
   }
 }

@@ -19,7 +19,11 @@ export interface StrategyComparison {
  * Runs several strategies (ML and rule-based) on the same games so they compare directly, and reports
  * the deflated Sharpe ratio and the probability of backtest overfitting of picking the best of them.
  */
-export function compareStrategies(games: BacktestGames, strategies: readonly StrategyInput[], options: BacktestOptions = {}): StrategyComparison {
+export function compareStrategies(
+  games: BacktestGames,
+  strategies: readonly StrategyInput[],
+  options: BacktestOptions = {},
+): StrategyComparison {
   const results = strategies.map((s) => runBacktest(games, s, options));
   const returns = results.map((r) => r.daily.returns);
   if (results.length < 2) return { results, best: 0, deflatedSharpe: null, pbo: null };

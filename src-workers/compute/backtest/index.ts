@@ -1,6 +1,18 @@
 /** Backtesting: odds arithmetic, strategies, settlement, equity and drawdown, metrics and breakdowns. */
 export * from './odds';
-export { strategySchema, STRATEGY_DEFAULTS, kellyFraction, decide, probabilityColumn, HOME, AWAY, NO_BET, type Strategy, type StrategyInput, type StrategyKind } from './strategies';
+export {
+  strategySchema,
+  STRATEGY_DEFAULTS,
+  kellyFraction,
+  decide,
+  probabilityColumn,
+  HOME,
+  AWAY,
+  NO_BET,
+  type Strategy,
+  type StrategyInput,
+  type StrategyKind,
+} from './strategies';
 export { drawdownSeries, longestLosingStreak } from './performance';
 export { ODDS_BUCKET_EDGES, oddsBucket, oddsBucketIndex, oddsBucketOrder, type BreakdownRow, type Breakdowns } from './breakdowns';
 export {

@@ -68,7 +68,11 @@ export function americanToDecimalColumn(american: ArrayLike<number>): Float64Arr
     try {
       out[i] = americanToDecimal(american[i]);
     } catch (err) {
-      throw inputError('ODDS_BAD_AMERICAN', `American odds ${american[i]} at row ${i} are impossible: they are ≤ −100 or ≥ +100`, { row: i, value: american[i], cause: String(err) });
+      throw inputError('ODDS_BAD_AMERICAN', `American odds ${american[i]} at row ${i} are impossible: they are ≤ −100 or ≥ +100`, {
+        row: i,
+        value: american[i],
+        cause: String(err),
+      });
     }
   }
   return out;

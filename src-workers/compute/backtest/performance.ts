@@ -3,7 +3,10 @@
  * bankroll), and the largest peak-to-trough fall in units. Flat stakes keep betting after the bankroll is
  * gone, so their fraction can pass 100%; the units say how much was lost whatever the bankroll.
  */
-export function drawdownSeries(equity: ArrayLike<number>, initial: number): { drawdown: Float64Array; maxDrawdown: number; maxDrawdownUnits: number } {
+export function drawdownSeries(
+  equity: ArrayLike<number>,
+  initial: number,
+): { drawdown: Float64Array; maxDrawdown: number; maxDrawdownUnits: number } {
   const out = new Float64Array(equity.length);
   let peak = initial;
   let max = 0;

@@ -113,23 +113,47 @@ export function runBacktest(games: BacktestGames, strategyInput: StrategyInput, 
   const days = toDayNumbers(games.dates);
   const probName = probabilityColumn(strategy.kind);
   const prob = probName ? games[probName] : undefined;
-  if (probName && !prob) throw inputError('BACKTEST_MISSING_COLUMN', `strategy '${strategy.kind}' needs the ${probName} column`, { strategy: strategy.kind, column: probName });
+  if (probName && !prob)
+    throw inputError('BACKTEST_MISSING_COLUMN', `strategy '${strategy.kind}' needs the ${probName} column`, {
+      strategy: strategy.kind,
+      column: probName,
+    });
   const priceHome = o.price === 'open' ? games.openHome : games.closeHome;
   const priceAway = o.price === 'open' ? games.openAway : games.closeAway;
-  if (!priceHome || !priceAway) throw inputError('BACKTEST_MISSING_COLUMN', `betting at ${o.price} needs the ${o.price}Home and ${o.price}Away columns`, { price: o.price });
+  if (!priceHome || !priceAway)
+    throw inputError('BACKTEST_MISSING_COLUMN', `betting at ${o.price} needs the ${o.price}Home and ${o.price}Away columns`, {
+      price: o.price,
+    });
   const columns: [string, ArrayLike<number> | undefined][] = [
-    ['dates', days], ['seasons', games.seasons], ['pHome', games.pHome], ['pEloHome', games.pEloHome],
-    ['openHome', games.openHome], ['openAway', games.openAway], ['closeHome', games.closeHome], ['closeAway', games.closeAway],
+    ['dates', days],
+    ['seasons', games.seasons],
+    ['pHome', games.pHome],
+    ['pEloHome', games.pEloHome],
+    ['openHome', games.openHome],
+    ['openAway', games.openAway],
+    ['closeHome', games.closeHome],
+    ['closeAway', games.closeAway],
   ];
   for (const [name, col] of columns) {
-    if (col && col.length !== n) throw inputError('BACKTEST_LENGTH_MISMATCH', `${name} has ${col.length} values for ${n} games`, { column: name, expected: n, actual: col.length });
+    if (col && col.length !== n)
+      throw inputError('BACKTEST_LENGTH_MISMATCH', `${name} has ${col.length} values for ${n} games`, {
+        column: name,
+        expected: n,
+        actual: col.length,
+      });
   }
   const withClv = o.price === 'open';
 
   const order = dateOrder(days);
   const ledger: BetLedger = {
-    game: new Int32Array(n), day: new Int32Array(n), side: new Uint8Array(n), stake: new Float64Array(n),
-    odds: new Float64Array(n), won: new Uint8Array(n), profit: new Float64Array(n), clv: new Float64Array(n),
+    game: new Int32Array(n),
+    day: new Int32Array(n),
+    side: new Uint8Array(n),
+    stake: new Float64Array(n),
+    odds: new Float64Array(n),
+    won: new Uint8Array(n),
+    profit: new Float64Array(n),
+    clv: new Float64Array(n),
   };
   const dayList: number[] = [];
   const dayProfit: number[] = [];
@@ -185,8 +209,14 @@ export function runBacktest(games: BacktestGames, strategyInput: StrategyInput, 
     dayReturn.push(fractional ? (startBankroll > 0 ? profitToday / startBankroll : 0) : profitToday / o.initialBankroll);
   }
   const trimmed: BetLedger = {
-    game: ledger.game.slice(0, bets), day: ledger.day.slice(0, bets), side: ledger.side.slice(0, bets), stake: ledger.stake.slice(0, bets),
-    odds: ledger.odds.slice(0, bets), won: ledger.won.slice(0, bets), profit: ledger.profit.slice(0, bets), clv: ledger.clv.slice(0, bets),
+    game: ledger.game.slice(0, bets),
+    day: ledger.day.slice(0, bets),
+    side: ledger.side.slice(0, bets),
+    stake: ledger.stake.slice(0, bets),
+    odds: ledger.odds.slice(0, bets),
+    won: ledger.won.slice(0, bets),
+    profit: ledger.profit.slice(0, bets),
+    clv: ledger.clv.slice(0, bets),
   };
   const equity = Float64Array.from(dayEquity);
   const returns = Float64Array.from(dayReturn);

@@ -44,7 +44,10 @@ function suggestion(key: string, names: Set<string>): string | null {
 
 /** LightGBM's message without the C++ source location, rephrased where LightGBM's wording says nothing to a user. */
 export function plainLightgbmMessage(message: string, params: Record<string, unknown>): string {
-  const text = message.replace(/^.*?LightGBM:\s*/, '').replace(/\s+at \S+, line \d+\s*\.?\s*$/, '').trim();
+  const text = message
+    .replace(/^.*?LightGBM:\s*/, '')
+    .replace(/\s+at \S+, line \d+\s*\.?\s*$/, '')
+    .trim();
   const check = /^Check failed: \((\w+)\) ([<>=!]+) \(([^)]*)\)/.exec(text);
   if (check) return `${check[1]} must be ${check[2]} ${check[3]} (got ${JSON.stringify(params[check[1]])})`;
   const token = /^Unknown token (.+) in data file$/.exec(text);

@@ -59,7 +59,10 @@ export interface CvFoldResult {
  */
 export async function fitFolds(p: FitFoldsInput, steps: Steps): Promise<CvFoldResult[]> {
   const datasetParams = { ...p.params, num_threads: p.numThreads };
-  const whole = p.datasetMode === 'subset' ? Dataset.fromMatrix(p.x, { rows: p.rows, cols: p.cols, label: p.y, featureNames: p.featureNames, params: datasetParams }) : null;
+  const whole =
+    p.datasetMode === 'subset'
+      ? Dataset.fromMatrix(p.x, { rows: p.rows, cols: p.cols, label: p.y, featureNames: p.featureNames, params: datasetParams })
+      : null;
   const out: CvFoldResult[] = [];
   try {
     for (const [k, fold] of p.folds.entries()) {
@@ -71,7 +74,11 @@ export async function fitFolds(p: FitFoldsInput, steps: Steps): Promise<CvFoldRe
         whole
           ? whole.subset(rows)
           : Dataset.fromMatrix(pickRows(p.x, p.cols, rows), {
-              rows: rows.length, cols: p.cols, label: pickValues(p.y, rows), featureNames: p.featureNames, params: datasetParams,
+              rows: rows.length,
+              cols: p.cols,
+              label: pickValues(p.y, rows),
+              featureNames: p.featureNames,
+              params: datasetParams,
               ...(reference ? { reference } : {}),
             });
       const trainSet = build(fitRows, null);

@@ -36,8 +36,23 @@ export interface FittedModel {
  */
 export async function fitModel(p: FitModelInput, steps: Steps): Promise<FittedModel> {
   const datasetParams = { ...p.params, num_threads: p.numThreads };
-  const trainSet = Dataset.fromMatrix(p.train.x, { rows: p.train.rows, cols: p.cols, label: p.train.y, featureNames: p.featureNames, params: datasetParams });
-  const validSet = p.valid ? Dataset.fromMatrix(p.valid.x, { rows: p.valid.rows, cols: p.cols, label: p.valid.y, featureNames: p.featureNames, params: datasetParams, reference: trainSet }) : null;
+  const trainSet = Dataset.fromMatrix(p.train.x, {
+    rows: p.train.rows,
+    cols: p.cols,
+    label: p.train.y,
+    featureNames: p.featureNames,
+    params: datasetParams,
+  });
+  const validSet = p.valid
+    ? Dataset.fromMatrix(p.valid.x, {
+        rows: p.valid.rows,
+        cols: p.cols,
+        label: p.valid.y,
+        featureNames: p.featureNames,
+        params: datasetParams,
+        reference: trainSet,
+      })
+    : null;
   try {
     const { booster, bestIteration, curves } = await boost(p, trainSet, validSet, steps, (it, total, loss) =>
       steps.progress(it / total, `iteration ${it}/${total}${loss === null ? '' : `: valid log loss ${loss.toFixed(5)}`}`),

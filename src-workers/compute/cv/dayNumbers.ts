@@ -47,7 +47,8 @@ export function isoToDay(iso: string): number {
   const y = digits(iso, 0, 4);
   const m = digits(iso, 5, 2);
   const d = digits(iso, 8, 2);
-  const shapeOk = iso.length >= 10 && iso[4] === '-' && iso[7] === '-' && (iso.length === 10 || iso[10] === 'T') && y >= 0 && m >= 0 && d >= 0;
+  const shapeOk =
+    iso.length >= 10 && iso[4] === '-' && iso[7] === '-' && (iso.length === 10 || iso[10] === 'T') && y >= 0 && m >= 0 && d >= 0;
   if (!shapeOk) throw inputError('INVALID_DATE', `invalid date "${iso}": expected an ISO date like 2016-04-03`, { value: iso });
   if (m < 1 || m > 12 || d < 1 || d > DAYS_IN_MONTH[m - 1] || (m === 2 && d === 29 && !isLeap(y))) {
     throw inputError('INVALID_DATE', `invalid date "${iso}": no such calendar day`, { value: iso });

@@ -52,14 +52,25 @@ function perRow(name: string, v: number | ArrayLike<number> | undefined, n: numb
   const out = new Float64Array(n);
   if (v === undefined) return out;
   if (typeof v === 'number') {
-    if (!(v >= 0) || !Number.isFinite(v)) throw inputError('CV_INVALID_SPAN', `${name} must be a finite number of days ≥ 0, got ${v}`, { field: name, value: v });
+    if (!(v >= 0) || !Number.isFinite(v))
+      throw inputError('CV_INVALID_SPAN', `${name} must be a finite number of days ≥ 0, got ${v}`, { field: name, value: v });
     out.fill(v);
     return out;
   }
-  if (v.length !== n) throw inputError('CV_LENGTH_MISMATCH', `${name} has ${v.length} values for ${n} rows: give one per row`, { field: name, expected: n, actual: v.length });
+  if (v.length !== n)
+    throw inputError('CV_LENGTH_MISMATCH', `${name} has ${v.length} values for ${n} rows: give one per row`, {
+      field: name,
+      expected: n,
+      actual: v.length,
+    });
   for (let i = 0; i < n; i++) {
     const x = v[i];
-    if (!(x >= 0) || !Number.isFinite(x)) throw inputError('CV_INVALID_SPAN', `${name} at row ${i} must be a finite number of days ≥ 0, got ${x}`, { field: name, row: i, value: x });
+    if (!(x >= 0) || !Number.isFinite(x))
+      throw inputError('CV_INVALID_SPAN', `${name} at row ${i} must be a finite number of days ≥ 0, got ${x}`, {
+        field: name,
+        row: i,
+        value: x,
+      });
     out[i] = x;
   }
   return out;
@@ -73,7 +84,11 @@ export function prepareRows(input: SplitInput): PreparedRows {
   const seasons = new Int32Array(n);
   if (input.seasons) {
     if (input.seasons.length !== n) {
-      throw inputError('CV_LENGTH_MISMATCH', `seasons has ${input.seasons.length} values for ${n} rows: give one per row`, { field: 'seasons', expected: n, actual: input.seasons.length });
+      throw inputError('CV_LENGTH_MISMATCH', `seasons has ${input.seasons.length} values for ${n} rows: give one per row`, {
+        field: 'seasons',
+        expected: n,
+        actual: input.seasons.length,
+      });
     }
     for (let i = 0; i < n; i++) seasons[i] = input.seasons[i];
   } else {
@@ -131,7 +146,12 @@ export interface GuardOptions {
  * test window, and its information span [day − lookback, day + horizon] stays clear of the guarded
  * test interval [testStart − gap, testEnd + embargo].
  */
-export function guardTrainRows(rows: PreparedRows, candidates: Int32Array, test: DayWindow, guard: GuardOptions): { train: Int32Array; purged: number; embargoed: number } {
+export function guardTrainRows(
+  rows: PreparedRows,
+  candidates: Int32Array,
+  test: DayWindow,
+  guard: GuardOptions,
+): { train: Int32Array; purged: number; embargoed: number } {
   const guardStart = test.start - guard.gapDays;
   const guardEnd = test.end + guard.embargoDays;
   const out = new Int32Array(candidates.length);
@@ -180,5 +200,15 @@ export function makeFold(
       { scheme, fold: index, side, ...boundaries, purged: train.purged, embargoed: train.embargoed },
     );
   }
-  return { index, train: train.train, test, trainWindow, testWindow, boundaries, testSeason, purged: train.purged, embargoed: train.embargoed };
+  return {
+    index,
+    train: train.train,
+    test,
+    trainWindow,
+    testWindow,
+    boundaries,
+    testSeason,
+    purged: train.purged,
+    embargoed: train.embargoed,
+  };
 }

@@ -1,6 +1,21 @@
 import { inputError } from '../../../src-main/shared/errors';
-import { type DayWindow, type Fold, type PreparedRows, type SplitInput, guardTrainRows, makeFold, prepareRows, rowsInWindow } from './foldBuilder';
-import { type SeasonForwardOptions, type WindowSplitOptions, parseOptions, seasonForwardOptionsSchema, windowSplitOptionsSchema } from './splitOptions';
+import {
+  type DayWindow,
+  type Fold,
+  type PreparedRows,
+  type SplitInput,
+  guardTrainRows,
+  makeFold,
+  prepareRows,
+  rowsInWindow,
+} from './foldBuilder';
+import {
+  type SeasonForwardOptions,
+  type WindowSplitOptions,
+  parseOptions,
+  seasonForwardOptionsSchema,
+  windowSplitOptionsSchema,
+} from './splitOptions';
 
 /** Span of one season in the data: its first and last game day. */
 export interface SeasonSpan {
@@ -25,10 +40,14 @@ export function seasonSpans(rows: PreparedRows): SeasonSpan[] {
   const list = [...spans.values()].sort((a, b) => a.season - b.season);
   for (let i = 1; i < list.length; i++) {
     if (list[i].start <= list[i - 1].end) {
-      throw inputError('CV_SEASONS_OVERLAP', `season ${list[i].season} starts before season ${list[i - 1].season} ends: each season's games must follow the previous season's`, {
-        season: list[i].season,
-        previous: list[i - 1].season,
-      });
+      throw inputError(
+        'CV_SEASONS_OVERLAP',
+        `season ${list[i].season} starts before season ${list[i - 1].season} ends: each season's games must follow the previous season's`,
+        {
+          season: list[i].season,
+          previous: list[i - 1].season,
+        },
+      );
     }
   }
   return list;
@@ -56,7 +75,10 @@ export function seasonForwardSplits(input: SplitInput, options: SeasonForwardOpt
     const trainFrom = o.window === 'rolling' ? Math.max(0, firstTest + k - o.trainSeasons) : 0;
     const trainSeasons = new Set(spans.slice(trainFrom, firstTest + k).map((s) => s.season));
     const testWindow: DayWindow = { start: test.start, end: test.end };
-    const trainWindow: DayWindow = { start: spans[trainFrom].start, end: Math.min(spans[firstTest + k - 1].end, test.start - o.gapDays - 1) };
+    const trainWindow: DayWindow = {
+      start: spans[trainFrom].start,
+      end: Math.min(spans[firstTest + k - 1].end, test.start - o.gapDays - 1),
+    };
     const candidates = rowsInWindow(rows, trainWindow, (s) => trainSeasons.has(s));
     const train = guardTrainRows(rows, candidates, testWindow, o);
     const testRows = rowsInWindow(rows, testWindow, (s) => s === test.season);

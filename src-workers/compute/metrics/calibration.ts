@@ -15,7 +15,8 @@ export interface ReliabilityBin {
 }
 
 function checkBins(bins: number): void {
-  if (!Number.isInteger(bins) || bins < 1) throw inputError('METRIC_BAD_BINS', `calibration bins must be a whole number ≥ 1, got ${bins}`, { bins });
+  if (!Number.isInteger(bins) || bins < 1)
+    throw inputError('METRIC_BAD_BINS', `calibration bins must be a whole number ≥ 1, got ${bins}`, { bins });
 }
 
 /** Reliability curve on equal-width probability bins; the last bin includes 1. */

@@ -5,12 +5,21 @@ export const LOG_LOSS_EPSILON = 1e-15;
 
 /** Refuses mismatched or empty inputs and labels other than 0/1, naming the row. */
 export function checkBinary(y: ArrayLike<number>, p: ArrayLike<number>, what: string): void {
-  if (y.length !== p.length) throw inputError('METRIC_LENGTH_MISMATCH', `${what}: ${y.length} labels but ${p.length} probabilities`, { labels: y.length, probabilities: p.length });
+  if (y.length !== p.length)
+    throw inputError('METRIC_LENGTH_MISMATCH', `${what}: ${y.length} labels but ${p.length} probabilities`, {
+      labels: y.length,
+      probabilities: p.length,
+    });
   if (y.length === 0) throw inputError('METRIC_NO_ROWS', `${what}: no games to score`);
   for (let i = 0; i < y.length; i++) {
-    if (y[i] !== 0 && y[i] !== 1) throw inputError('METRIC_BAD_LABEL', `${what}: label at row ${i} is ${y[i]}, expected 0 or 1`, { row: i, value: y[i] });
+    if (y[i] !== 0 && y[i] !== 1)
+      throw inputError('METRIC_BAD_LABEL', `${what}: label at row ${i} is ${y[i]}, expected 0 or 1`, { row: i, value: y[i] });
     const q = p[i];
-    if (!(q >= 0 && q <= 1)) throw inputError('METRIC_BAD_PROBABILITY', `${what}: probability at row ${i} is ${q}, expected a number in [0, 1]`, { row: i, value: q });
+    if (!(q >= 0 && q <= 1))
+      throw inputError('METRIC_BAD_PROBABILITY', `${what}: probability at row ${i} is ${q}, expected a number in [0, 1]`, {
+        row: i,
+        value: q,
+      });
   }
 }
 
@@ -53,7 +62,7 @@ export function auc(y: ArrayLike<number>, p: ArrayLike<number>): number {
   order.sort((a, b) => p[a] - p[b]);
   let positives = 0;
   let rankSumPositives = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start;
     while (end + 1 < n && p[order[end + 1]] === p[order[start]]) end++;
     const midRank = (start + end) / 2 + 1; // ranks are 1-based

@@ -27,12 +27,21 @@ export function probabilityOfBacktestOverfitting(returnsByTrial: readonly ArrayL
   if (!parsed.success) throw validationError('probabilityOfBacktestOverfitting', parsed.error);
   const { partitions: S, metric } = parsed.data;
   const N = returnsByTrial.length;
-  if (N < 2) throw inputError('STATS_PBO_TRIALS', `the probability of backtest overfitting needs at least 2 trials, got ${N}`, { trials: N });
+  if (N < 2)
+    throw inputError('STATS_PBO_TRIALS', `the probability of backtest overfitting needs at least 2 trials, got ${N}`, { trials: N });
   const T = returnsByTrial[0].length;
   for (const r of returnsByTrial) {
-    if (r.length !== T) throw inputError('STATS_PBO_LENGTHS', `every trial needs the same periods: found ${r.length} and ${T}`, { expected: T, actual: r.length });
+    if (r.length !== T)
+      throw inputError('STATS_PBO_LENGTHS', `every trial needs the same periods: found ${r.length} and ${T}`, {
+        expected: T,
+        actual: r.length,
+      });
   }
-  if (T < 2 * S) throw inputError('STATS_PBO_PERIODS', `CSCV with ${S} partitions needs at least ${2 * S} periods, got ${T}: use fewer partitions`, { periods: T, partitions: S });
+  if (T < 2 * S)
+    throw inputError('STATS_PBO_PERIODS', `CSCV with ${S} partitions needs at least ${2 * S} periods, got ${T}: use fewer partitions`, {
+      periods: T,
+      partitions: S,
+    });
 
   // Per block and trial: count, sum, sum of squares, so each split only adds block totals.
   const sum = new Float64Array(S * N);
@@ -74,7 +83,12 @@ export function probabilityOfBacktestOverfitting(returnsByTrial: readonly ArrayL
     inSample.fill(0);
     for (const b of chosen) inSample[b] = 1;
     for (let n = 0; n < N; n++) {
-      let si = 0, qi = 0, ci = 0, so = 0, qo = 0, co = 0;
+      let si = 0,
+        qi = 0,
+        ci = 0,
+        so = 0,
+        qo = 0,
+        co = 0;
       for (let b = 0; b < S; b++) {
         if (inSample[b]) {
           si += sum[b * N + n];
@@ -106,7 +120,12 @@ export function probabilityOfBacktestOverfitting(returnsByTrial: readonly ArrayL
     if (oosPerf[best] < 0) losses++;
     if (!nextCombination(chosen, S)) break;
   }
-  return { pbo: overfit / logits.length, logits: Float64Array.from(logits), combinations: logits.length, probabilityOfLoss: losses / logits.length };
+  return {
+    pbo: overfit / logits.length,
+    logits: Float64Array.from(logits),
+    combinations: logits.length,
+    probabilityOfLoss: losses / logits.length,
+  };
 }
 
 /** Advances `c` (sorted k-subset of 0..n-1) to the next subset in lexicographic order; false after the last. */

@@ -33,7 +33,7 @@ export function bootstrap(n: number, statistic: (indices: Int32Array) => number,
   const idx = new Int32Array(n);
   const dist = new Float64Array(o.resamples);
   for (let b = 0; b < o.resamples; b++) {
-    for (let k = 0; k < n; ) {
+    for (let k = 0; k < n;) {
       const start = rng.nextInt(n);
       for (let j = 0; j < o.blockLength && k < n; j++, k++) idx[k] = (start + j) % n;
     }
@@ -43,11 +43,20 @@ export function bootstrap(n: number, statistic: (indices: Int32Array) => number,
   for (let b = 0; b < o.resamples; b++) if (dist[b] - estimate >= estimate) extreme++;
   dist.sort();
   const alpha = (1 - o.confidence) / 2;
-  return { estimate, ci: [quantileSorted(dist, alpha), quantileSorted(dist, 1 - alpha)], pValue: (extreme + 1) / (o.resamples + 1), distribution: dist };
+  return {
+    estimate,
+    ci: [quantileSorted(dist, alpha), quantileSorted(dist, 1 - alpha)],
+    pValue: (extreme + 1) / (o.resamples + 1),
+    distribution: dist,
+  };
 }
 
 /** ROI (profit over stake) of a set of bets with its bootstrap interval and the p-value of ROI > 0. */
-export function bootstrapRoi(profit: ArrayLike<number>, stake: ArrayLike<number>, options: BootstrapOptions = {}): { roi: number; roiCi: [number, number]; roiPValue: number } {
+export function bootstrapRoi(
+  profit: ArrayLike<number>,
+  stake: ArrayLike<number>,
+  options: BootstrapOptions = {},
+): { roi: number; roiCi: [number, number]; roiPValue: number } {
   const r = bootstrap(
     profit.length,
     (ix) => {

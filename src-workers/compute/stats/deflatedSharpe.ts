@@ -9,7 +9,13 @@ const EULER_GAMMA = 0.5772156649015329;
  * Probabilistic Sharpe ratio (Bailey & López de Prado 2012): the probability that the true per-period
  * Sharpe exceeds `benchmark`, given T observations with skewness γ3 and kurtosis γ4 (non-excess).
  */
-export function probabilisticSharpeRatio(sharpe: number, benchmark: number, observations: number, skewness: number, kurtosis: number): number {
+export function probabilisticSharpeRatio(
+  sharpe: number,
+  benchmark: number,
+  observations: number,
+  skewness: number,
+  kurtosis: number,
+): number {
   const denom = 1 - skewness * sharpe + ((kurtosis - 1) / 4) * sharpe * sharpe;
   if (observations < 2 || !(denom > 0)) return Number.NaN;
   return normalCdf(((sharpe - benchmark) * Math.sqrt(observations - 1)) / Math.sqrt(denom));
@@ -19,7 +25,10 @@ export function probabilisticSharpeRatio(sharpe: number, benchmark: number, obse
 export function expectedMaxSharpe(trials: number, sharpeVariance: number): number {
   if (trials < 1) throw inputError('STATS_BAD_TRIALS', `the number of trials must be ≥ 1, got ${trials}`, { trials });
   if (trials === 1) return 0;
-  return Math.sqrt(sharpeVariance) * ((1 - EULER_GAMMA) * normalQuantile(1 - 1 / trials) + EULER_GAMMA * normalQuantile(1 - 1 / (trials * Math.E)));
+  return (
+    Math.sqrt(sharpeVariance) *
+    ((1 - EULER_GAMMA) * normalQuantile(1 - 1 / trials) + EULER_GAMMA * normalQuantile(1 - 1 / (trials * Math.E)))
+  );
 }
 
 export interface DeflatedSharpeInput {
@@ -64,5 +73,15 @@ export function deflatedSharpeOfBest(returnsByTrial: readonly ArrayLike<number>[
   const meanSr = sharpes.reduce((a, b) => a + b, 0) / sharpes.length;
   const variance = sharpes.length > 1 ? sharpes.reduce((a, s) => a + (s - meanSr) ** 2, 0) / (sharpes.length - 1) : 0;
   const m = stats[best];
-  return { best, ...deflatedSharpeRatio({ sharpe: sharpes[best], observations: m.n, skewness: m.skewness, kurtosis: m.kurtosis, trials: sharpes.length, sharpeVariance: variance }) };
+  return {
+    best,
+    ...deflatedSharpeRatio({
+      sharpe: sharpes[best],
+      observations: m.n,
+      skewness: m.skewness,
+      kurtosis: m.kurtosis,
+      trials: sharpes.length,
+      sharpeVariance: variance,
+    }),
+  };
 }

@@ -22,7 +22,11 @@ const CHROMIUM_ARGS = [
 
 /** True when the browser is there; otherwise skip (or fail under BULLPEN_REQUIRE_ALL=1) with how to get it. */
 export const hasChromium = (): boolean =>
-  needs(`Chromium at ${CHROMIUM_PATH}`, existsSync(CHROMIUM_PATH), 'apt-get update && apt-get install -y chromium (or set BULLPEN_CHROMIUM)');
+  needs(
+    `Chromium at ${CHROMIUM_PATH}`,
+    existsSync(CHROMIUM_PATH),
+    'apt-get update && apt-get install -y chromium (or set BULLPEN_CHROMIUM)',
+  );
 
 export interface BrowserHandle {
   context: BrowserContext;

@@ -28,11 +28,15 @@ export interface ServeHandle {
  * once; a test of the first start passes `{ BULLPEN_AUTO_DEMO: '2018-2019' }` in `extraEnv`.
  */
 export function startServe(workspacePath: string, extraArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<ServeHandle> {
-  const child = spawn(process.execPath, [resolve(root, 'bin', 'bullpen.js'), 'serve', '--port', '0', '--workspace', workspacePath, ...extraArgs], {
-    cwd: root,
-    env: { ...process.env, BULLPEN_WORKSPACE: '', NO_COLOR: '1', BULLPEN_AUTO_DEMO: '0', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [resolve(root, 'bin', 'bullpen.js'), 'serve', '--port', '0', '--workspace', workspacePath, ...extraArgs],
+    {
+      cwd: root,
+      env: { ...process.env, BULLPEN_WORKSPACE: '', NO_COLOR: '1', BULLPEN_AUTO_DEMO: '0', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();

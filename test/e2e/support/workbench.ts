@@ -51,7 +51,9 @@ export function useWorkbench(options: { workspaceFile?: string; serveArgs?: stri
     const state = ctx.task.result?.state;
     if (state === 'fail' && wb.page) {
       const path = await screenshot(wb.page, `FAILED-${ctx.task.name}`).catch(() => null);
-      console.error(`e2e failure in "${ctx.task.name}"; screenshot: ${path}\npage console:\n${lines().join('\n')}\nserve output:\n${wb.serve?.log()}`);
+      console.error(
+        `e2e failure in "${ctx.task.name}"; screenshot: ${path}\npage console:\n${lines().join('\n')}\nserve output:\n${wb.serve?.log()}`,
+      );
     }
     await wb.page?.close();
   });

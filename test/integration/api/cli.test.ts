@@ -79,7 +79,9 @@ describe('the bullpen CLI (built bin, as a subprocess)', () => {
     expect(JSON.parse(port.stdout)).toMatchObject({ error: { code: 'USAGE', message: expect.stringMatching(/not a port number/) } });
     const host = bullpen(['serve', '--port', '0', '--host', 'no-such-host.invalid', '--json', '--workspace', tmp.path]);
     expect(host.code, host.stderr).toBe(2);
-    expect(JSON.parse(host.stdout)).toMatchObject({ error: { code: 'BAD_HOST', message: expect.stringMatching(/--host no-such-host.invalid/) } });
+    expect(JSON.parse(host.stdout)).toMatchObject({
+      error: { code: 'BAD_HOST', message: expect.stringMatching(/--host no-such-host.invalid/) },
+    });
   });
 
   it('refuses --detach without a server, since the job would die with the command', () => {
@@ -90,7 +92,9 @@ describe('the bullpen CLI (built bin, as a subprocess)', () => {
 
   it('`serve --port 0 --json` prints its URL, answers with the token, carries CLI commands on its workspace, and stops on SIGTERM', async () => {
     const ws = join(tmp.dir, 'served.duckdb');
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json', '--workspace', ws], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json', '--workspace', ws], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
       const first = await new Promise<string>((r) => createInterface({ input: child.stdout }).once('line', r));

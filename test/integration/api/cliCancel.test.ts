@@ -25,13 +25,19 @@ describe('Ctrl-C on a CLI job (built bin, as a subprocess)', () => {
 
   it('cancels the job, exits 1 and leaves the job cancelled in the workspace', async () => {
     // Long enough that only the cancel can end it: 10 s between steps, 50 rounds.
-    const child = spawn(process.execPath, [BIN, 'jobs', 'run', 'demo', '--step-delay-ms', '10000', '--rounds', '50', '--workspace', tmp.path], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'jobs', 'run', 'demo', '--step-delay-ms', '10000', '--rounds', '50', '--workspace', tmp.path],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+      child.on('exit', (code, signal) => res({ code, signal })),
+    );
 
     // The CLI says it started the job (and listens for Ctrl-C from then on) before it waits for it.
     let jobId: string | null = null;

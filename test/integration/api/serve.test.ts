@@ -9,7 +9,10 @@ import type { EngineEvent } from '../../../src-main/shared/events';
 import { tempWorkspace, waitForEvent } from '../../support/waitForEvent';
 
 /** A raw HTTP request, so tests can send any Host or Origin header. */
-function raw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: opts.method ?? 'POST', headers: opts.headers }, (res) => {
       let body = '';
@@ -55,7 +58,9 @@ describe('bullpen serve: HTTP + WebSocket API over a real engine process', () =>
     tmp = await tempWorkspace();
     engine = await EngineProcess.start({ workspacePath: tmp.path });
     server = await startServer({ transport: engine, port: 0 });
-    client = createClient(httpTransport({ baseUrl: server.origin, token: server.token, socket: (url) => new WebSocket(url) as unknown as EventSocket }));
+    client = createClient(
+      httpTransport({ baseUrl: server.origin, token: server.token, socket: (url) => new WebSocket(url) as unknown as EventSocket }),
+    );
   });
 
   afterAll(async () => {
@@ -80,7 +85,10 @@ describe('bullpen serve: HTTP + WebSocket API over a real engine process', () =>
   });
 
   it('refuses a state change from a foreign Origin (403) but accepts its own origin', async () => {
-    const foreign = await raw(`${server.origin}/api/ops/jobs.list`, { headers: json(server.token, { origin: 'http://evil.example' }), body: '{}' });
+    const foreign = await raw(`${server.origin}/api/ops/jobs.list`, {
+      headers: json(server.token, { origin: 'http://evil.example' }),
+      body: '{}',
+    });
     expect(foreign.status).toBe(403);
     expect(JSON.parse(foreign.body)).toMatchObject({ error: { code: 'FORBIDDEN_ORIGIN' } });
     const own = await raw(`${server.origin}/api/ops/jobs.list`, { headers: json(server.token, { origin: server.origin }), body: '{}' });
@@ -88,7 +96,10 @@ describe('bullpen serve: HTTP + WebSocket API over a real engine process', () =>
   });
 
   it('refuses an unknown Host header (403), even for the static UI', async () => {
-    const api = await raw(`${server.origin}/api/ops/jobs.list`, { headers: json(server.token, { host: `evil.example:${server.port}` }), body: '{}' });
+    const api = await raw(`${server.origin}/api/ops/jobs.list`, {
+      headers: json(server.token, { host: `evil.example:${server.port}` }),
+      body: '{}',
+    });
     expect(api.status).toBe(403);
     expect(JSON.parse(api.body)).toMatchObject({ error: { code: 'FORBIDDEN_HOST' } });
     const page = await raw(`${server.origin}/`, { method: 'GET', headers: { host: 'rebind.example' } });
@@ -118,23 +129,36 @@ describe('bullpen serve: HTTP + WebSocket API over a real engine process', () =>
 
   it('accepts the Bearer scheme in any letter case, as HTTP defines it', async () => {
     for (const scheme of ['bearer', 'BEARER']) {
-      const res = await raw(`${server.origin}/api/ops/jobs.list`, { headers: { 'content-type': 'application/json', authorization: `${scheme} ${server.token}` }, body: '{}' });
+      const res = await raw(`${server.origin}/api/ops/jobs.list`, {
+        headers: { 'content-type': 'application/json', authorization: `${scheme} ${server.token}` },
+        body: '{}',
+      });
       expect(res.status, scheme).toBe(200);
     }
   });
 
   it('says in its own words what was wrong with a request fastify refused itself', async () => {
-    const form = await raw(`${server.origin}/api/ops/jobs.list`, { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${server.token}` }, body: 'limit=1' });
+    const form = await raw(`${server.origin}/api/ops/jobs.list`, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${server.token}` },
+      body: 'limit=1',
+    });
     expect(form.status).toBe(415);
-    expect(JSON.parse(form.body)).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/application\/json/) } });
-    const big = await raw(`${server.origin}/api/ops/jobs.list`, { headers: json(server.token), body: JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }) });
+    expect(JSON.parse(form.body)).toMatchObject({
+      error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/application\/json/) },
+    });
+    const big = await raw(`${server.origin}/api/ops/jobs.list`, {
+      headers: json(server.token),
+      body: JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }),
+    });
     expect(big.status).toBe(413);
     expect(JSON.parse(big.body)).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } });
     const climb = await raw(`${server.origin}/../../etc/passwd`, { method: 'GET' });
     expect(climb.status).toBeLessThan(500);
     const doubled = await raw(`${server.origin}//api/ops/jobs.list`, { method: 'GET' });
     expect(doubled.status).toBe(403);
-    expect(JSON.parse(doubled.body)).toMatchObject({ error: { code: 'FORBIDDEN_PATH', message: expect.stringMatching(/outside the served UI/) } });
+    expect(JSON.parse(doubled.body)).toMatchObject({
+      error: { code: 'FORBIDDEN_PATH', message: expect.stringMatching(/outside the served UI/) },
+    });
   });
 
   it('serves the built renderer with a strict CSP header and no token', async () => {
@@ -177,7 +201,10 @@ describe('bullpen serve: HTTP + WebSocket API over a real engine process', () =>
     const job = await client.call('jobs.runDemo', { stepDelayMs: 10_000, rounds: 50 });
     await waitForEvent(client.onEvent, (e) => e.type === 'job' && e.job.id === job.id && e.job.progress > 0);
     const restarted = waitForEvent(client.onEvent, (e) => e.type === 'engine' && e.status === 'restarted');
-    const crashedEvent = waitForEvent<Extract<EngineEvent, { type: 'engine' }>>(client.onEvent, (e) => e.type === 'engine' && e.status === 'crashed');
+    const crashedEvent = waitForEvent<Extract<EngineEvent, { type: 'engine' }>>(
+      client.onEvent,
+      (e) => e.type === 'engine' && e.status === 'crashed',
+    );
     process.kill(engine.pid ?? 0, 'SIGKILL');
     const crashed = await crashedEvent;
     expect(crashed.message).toMatch(/was killed by SIGKILL/);

@@ -34,10 +34,14 @@ describe('demo league', () => {
 
   it('plays balanced 162-game seasons, 81 at home, with realistic scoring and a ~4% overround, labelled synthetic', async () => {
     const ws = await league({ seed: 3, firstSeason: 2010, lastSeason: 2011, marketInefficiency: false, scoringShift: false });
-    const per = await ws.all(`SELECT season, team, count(*) AS g, sum(h) AS home FROM (SELECT season, home AS team, 1 AS h FROM games UNION ALL SELECT season, away, 0 FROM games) GROUP BY ALL`);
+    const per = await ws.all(
+      `SELECT season, team, count(*) AS g, sum(h) AS home FROM (SELECT season, home AS team, 1 AS h FROM games UNION ALL SELECT season, away, 0 FROM games) GROUP BY ALL`,
+    );
     expect(per.length).toBe(60);
     expect(per.every((r) => r.g === 162 && r.home === 81)).toBe(true);
-    const s = await ws.one<{ runs: number; home_win: number; ties: number }>(`SELECT avg(home_score + away_score) AS runs, avg((home_score > away_score)::INT) AS home_win, count(*) FILTER (WHERE home_score = away_score) AS ties FROM games`);
+    const s = await ws.one<{ runs: number; home_win: number; ties: number }>(
+      `SELECT avg(home_score + away_score) AS runs, avg((home_score > away_score)::INT) AS home_win, count(*) FILTER (WHERE home_score = away_score) AS ties FROM games`,
+    );
     expect(s?.runs).toBeGreaterThan(8);
     expect(s?.runs).toBeLessThan(10.5);
     expect(s?.home_win).toBeGreaterThan(0.51);
@@ -53,11 +57,17 @@ describe('demo league', () => {
     const measure = async (effects: boolean) => {
       const ws = await league({ seed: 7, firstSeason: 2000, lastSeason: 2019, marketInefficiency: effects, scoringShift: effects });
       const m = await materializeSet(ws, 'default');
-      const roi = Number(await ws.value(`
+      const roi = Number(
+        await ws.value(`
         SELECT avg(CASE WHEN g.home_score < g.away_score THEN o.away_price - 1 ELSE -1 END)
         FROM ${m.tableName} f JOIN games g USING (game_id) JOIN odds o USING (game_id)
-        WHERE o.market = 'moneyline' AND o.is_close AND f.home_streak >= 4 AND f.away_streak < 4`));
-      const shift = Number(await ws.value(`SELECT avg(home_score + away_score) FILTER (WHERE date >= '2010-07-01') / avg(home_score + away_score) FILTER (WHERE date < '2010-07-01') FROM games`));
+        WHERE o.market = 'moneyline' AND o.is_close AND f.home_streak >= 4 AND f.away_streak < 4`),
+      );
+      const shift = Number(
+        await ws.value(
+          `SELECT avg(home_score + away_score) FILTER (WHERE date >= '2010-07-01') / avg(home_score + away_score) FILTER (WHERE date < '2010-07-01') FROM games`,
+        ),
+      );
       return { roi, shift };
     };
     const planted = await measure(true);
@@ -73,7 +83,16 @@ describe('demo league', () => {
     disposers.push(t.dispose);
     await importRetrosheet(t.ws, [fixture('retrosheet', 'GL2016mini.TXT')]);
     const before = await fingerprint(t.ws);
-    const err = await buildDemo(t.ws, { seed: 1, firstSeason: 2000, lastSeason: 2000, marketInefficiency: false, scoringShift: false }).then(() => undefined, (e: unknown) => e);
+    const err = await buildDemo(t.ws, {
+      seed: 1,
+      firstSeason: 2000,
+      lastSeason: 2000,
+      marketInefficiency: false,
+      scoringShift: false,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as BullpenError).code).toBe('WORKSPACE_HAS_REAL_DATA');
     expect(await fingerprint(t.ws)).toEqual(before);
   });

@@ -18,7 +18,10 @@ beforeEach(async () => ({ ws, dir, dispose } = await tempWorkspace()));
 afterEach(() => dispose());
 
 async function expectInputError(p: Promise<unknown>): Promise<BullpenError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(BullpenError);
   return err as BullpenError;
 }
@@ -30,7 +33,9 @@ describe('Retrosheet importer', () => {
       expect(r.rowsRead).toBe(9);
     }
     expect(await ws.value(`SELECT count(*) FROM games`)).toBe(9);
-    const g = await ws.one(`SELECT home, away, home_score, away_score, home_sp_id, game_number, status FROM games WHERE game_id = 'TBA201604072'`);
+    const g = await ws.one(
+      `SELECT home, away, home_score, away_score, home_sp_id, game_number, status FROM games WHERE game_id = 'TBA201604072'`,
+    );
     expect(g).toEqual({ home: 'TBA', away: 'NYA', home_score: 4, away_score: 5, home_sp_id: 'tba_sp4', game_number: 2, status: 'final' });
   });
 
@@ -81,7 +86,9 @@ describe('generic odds importer', () => {
     expect(r.unmatched.count).toBe(2);
     expect(Object.keys(r.unmatched.byReason).join(' ')).toMatch(/doubleheader/);
     expect(Object.keys(r.unmatched.byReason).join(' ')).toMatch(/unknown team name/);
-    const close = await ws.one(`SELECT home_price, away_price FROM odds WHERE game_id = 'NYA201604040' AND market = 'moneyline' AND is_close`);
+    const close = await ws.one(
+      `SELECT home_price, away_price FROM odds WHERE game_id = 'NYA201604040' AND market = 'moneyline' AND is_close`,
+    );
     expect(close?.home_price).toBeCloseTo(1 + 100 / 150, 10);
     expect(close?.away_price).toBeCloseTo(2.4, 10);
     const rl = await ws.one(`SELECT line, home_price FROM odds WHERE game_id = 'NYA201604040' AND market = 'runline'`);
@@ -95,7 +102,10 @@ describe('generic odds importer', () => {
     expect(o).toEqual({ home_price: 1.8, is_open: true, is_close: true });
   });
 
-  for (const [file, code, field] of [['bad_timestamp.csv', 'INVALID_TIMESTAMP', 'captured_at'], ['bad_odds.csv', 'INVALID_ODDS', 'ml_home']] as const) {
+  for (const [file, code, field] of [
+    ['bad_timestamp.csv', 'INVALID_TIMESTAMP', 'captured_at'],
+    ['bad_odds.csv', 'INVALID_ODDS', 'ml_home'],
+  ] as const) {
     it(`rejects ${file} (${code}) naming line 4 and field ${field}, changing nothing`, async () => {
       const before = await fingerprint(ws);
       const err = await expectInputError(importGenericOdds(ws, [fixture('odds', file)]));
@@ -119,7 +129,11 @@ describe('games importer, scheduled games and export', () => {
     expect(status.seasons[0]).toMatchObject({ season: 2016, games: 11, final: 9, scheduled: 2 });
     const results = await importGames(ws, [fixture('games', 'results_2016-04-09.csv')]);
     expect(results).toMatchObject({ inserted: 0, updated: 2 });
-    expect(await ws.one(`SELECT status, home_score, away_score FROM games WHERE game_id = 'TBA201604090'`)).toEqual({ status: 'final', home_score: 1, away_score: 8 });
+    expect(await ws.one(`SELECT status, home_score, away_score FROM games WHERE game_id = 'TBA201604090'`)).toEqual({
+      status: 'final',
+      home_score: 1,
+      away_score: 8,
+    });
   });
 
   it('rejects a row with only one score, naming the field', async () => {
@@ -158,7 +172,11 @@ describe('games importer, scheduled games and export', () => {
   });
 
   it('asks for the per-game Pinnacle file when only the line history is given', async () => {
-    const err = await expectInputError(importPinnacle(ws, [fixture('odds', 'mini_generic_decimal.csv').replace('mini_generic_decimal.csv', 'pinnacle_lines_only.csv')]).catch((e) => Promise.reject(e)));
+    const err = await expectInputError(
+      importPinnacle(ws, [
+        fixture('odds', 'mini_generic_decimal.csv').replace('mini_generic_decimal.csv', 'pinnacle_lines_only.csv'),
+      ]).catch((e) => Promise.reject(e)),
+    );
     expect(err.code).toBe('LINES_NEED_GAMES');
   });
 });

@@ -45,7 +45,9 @@ function write(name: string, text: string): string {
 }
 
 const oddsTable = (w: Workspace) =>
-  w.all(`SELECT game_id, book, market, epoch_ms(captured_at) AS t, home_price, away_price, over_price, under_price, line, is_open, is_close FROM odds ORDER BY ALL`);
+  w.all(
+    `SELECT game_id, book, market, epoch_ms(captured_at) AS t, home_price, away_price, over_price, under_price, line, is_open, is_close FROM odds ORDER BY ALL`,
+  );
 
 describe('Pinnacle line history staged through DuckDB', () => {
   it('recognises plain CSV and refuses quoted, ragged or blank-line files', () => {
@@ -69,7 +71,12 @@ describe('Pinnacle line history staged through DuckDB', () => {
     expect(fast.unmatched.examples[0]).toMatchObject({ file: 'mlb2016_lines.csv', line: 6 });
     // The post-start line (18:00 after a 17:05 start) is kept but is neither opening nor closing.
     const ml = fastOdds.filter((o) => o.game_id === 'NYA201604040' && o.market === 'moneyline');
-    expect(ml.map((o) => [o.is_open, o.is_close])).toEqual([[true, false], [false, false], [false, true], [false, false]]);
+    expect(ml.map((o) => [o.is_open, o.is_close])).toEqual([
+      [true, false],
+      [false, false],
+      [false, true],
+      [false, false],
+    ]);
   });
 
   it('reports a bad price in a matched line with file, line, field and value, and changes nothing', async () => {
@@ -77,7 +84,10 @@ describe('Pinnacle line history staged through DuckDB', () => {
     const bad = [...LINE_ROWS];
     bad[5] = 'NYA201604050,2016-04-04T15:00:00Z,,,,-105,-5,9,-110,100';
     const files = [write('mlb2016_games.csv', GAMES), write('mlb2016_lines.csv', [LINES_HEADER, ...bad].join('\n'))];
-    const err = await importPinnacle(ws, files).then(() => null, (e: unknown) => e);
+    const err = await importPinnacle(ws, files).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BullpenError);
     expect((err as BullpenError).code).toBe('INVALID_ODDS');
     expect((err as BullpenError).details).toMatchObject({ file: 'mlb2016_lines.csv', line: 7, field: 'ml_home', value: '-5' });
@@ -92,14 +102,21 @@ describe('Pinnacle line history staged through DuckDB', () => {
   });
 });
 
-const real = needs('real MLB data at ../shared/data', hasSharedData(), 'place the Retrosheet and Pinnacle files beside the repository (see ../shared/data/README.md) or set BULLPEN_SHARED_DATA');
+const real = needs(
+  'real MLB data at ../shared/data',
+  hasSharedData(),
+  'place the Retrosheet and Pinnacle files beside the repository (see ../shared/data/README.md) or set BULLPEN_SHARED_DATA',
+);
 
 describe.skipIf(!real)('Pinnacle 2016 line history, both paths', () => {
   it('stages the real 2016 line history to exactly the odds rows and report of the row-by-row path', { timeout: 120_000 }, async () => {
     // The mini fixture of beforeEach made up some 2016 scores; the real season replaces them.
     await importRetrosheet(ws, [sharedDataPath('retrosheet', 'GL2016.TXT.gz')], { replaceResults: true });
     const files = [sharedDataPath('pinnacle', 'mlb2016_games.csv'), sharedDataPath('pinnacle', 'mlb2016_lines.csv.gz')];
-    const hash = () => ws.value(`SELECT md5(string_agg(concat_ws('|', game_id, market, epoch_ms(captured_at), home_price, away_price, over_price, under_price, line, is_open, is_close), ';' ORDER BY game_id, market, captured_at, home_price, away_price, over_price, under_price, line, is_open, is_close)) FROM odds`);
+    const hash = () =>
+      ws.value(
+        `SELECT md5(string_agg(concat_ws('|', game_id, market, epoch_ms(captured_at), home_price, away_price, over_price, under_price, line, is_open, is_close), ';' ORDER BY game_id, market, captured_at, home_price, away_price, over_price, under_price, line, is_open, is_close)) FROM odds`,
+      );
     const { importId: _a, ...fast } = await importPinnacle(ws, files);
     const fastHash = await hash();
     const { importId: _b, ...slow } = await importPinnacle(ws, files, { lineHistory: 'rowByRow' });

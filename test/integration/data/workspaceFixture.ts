@@ -9,7 +9,14 @@ export const fixture = (...parts: string[]) => resolve(__dirname, '..', '..', 'f
 export async function tempWorkspace(): Promise<{ ws: Workspace; dir: string; dispose: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'bullpen-data-'));
   const ws = await Workspace.open(join(dir, 'ws.duckdb'));
-  return { ws, dir, dispose: () => { ws.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    ws,
+    dir,
+    dispose: () => {
+      ws.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Row counts and content hashes of the data tables: equal fingerprints mean nothing changed. */

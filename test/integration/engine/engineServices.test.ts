@@ -33,7 +33,9 @@ describe('engine services on a real workspace file', () => {
   });
 
   it('reports workspace info synthetic: false for a workspace of real imported games', async () => {
-    const imported = await call<{ inserted: number }>(engine, 'data.importRetrosheet', { files: [fixture('retrosheet', 'GL2016mini.TXT')] });
+    const imported = await call<{ inserted: number }>(engine, 'data.importRetrosheet', {
+      files: [fixture('retrosheet', 'GL2016mini.TXT')],
+    });
     expect(imported.inserted).toBeGreaterThan(0);
     expect((await call<{ synthetic: boolean }>(engine, 'workspace.info', {})).synthetic).toBe(false);
   });

@@ -40,7 +40,10 @@ describe('jobs through the engine on a real workspace', () => {
     const client = createClient(localTransport(engine));
     try {
       const job = await client.call('jobs.runDemo', { stepDelayMs: 10_000, rounds: 50 });
-      await waitForEvent(client.onEvent, jobEvent(job.id, (e) => e.job.progress > 0));
+      await waitForEvent(
+        client.onEvent,
+        jobEvent(job.id, (e) => e.job.progress > 0),
+      );
       const cancelled = await client.call('jobs.cancel', { id: job.id });
       expect(cancelled.state).toBe('cancelled');
     } finally {
@@ -59,15 +62,24 @@ describe('jobs through the engine on a real workspace', () => {
     const client = createClient(proc);
     try {
       const job = await client.call('jobs.runDemo', { stepDelayMs: 10_000, rounds: 50 });
-      await waitForEvent(client.onEvent, jobEvent(job.id, (e) => e.job.progress > 0));
+      await waitForEvent(
+        client.onEvent,
+        jobEvent(job.id, (e) => e.job.progress > 0),
+      );
       const restarted = waitForEvent(client.onEvent, (e) => e.type === 'engine' && e.status === 'restarted');
-      const interruptedEvent = waitForEvent(client.onEvent, jobEvent(job.id, (e) => e.job.state === 'interrupted'));
+      const interruptedEvent = waitForEvent(
+        client.onEvent,
+        jobEvent(job.id, (e) => e.job.state === 'interrupted'),
+      );
       const oldPid = proc.pid;
       process.kill(oldPid ?? 0, 'SIGKILL');
       await restarted;
       await interruptedEvent;
       expect(proc.pid).not.toBe(oldPid);
-      expect(await client.call('jobs.get', { id: job.id })).toMatchObject({ state: 'interrupted', message: expect.stringMatching(/start it again/) });
+      expect(await client.call('jobs.get', { id: job.id })).toMatchObject({
+        state: 'interrupted',
+        message: expect.stringMatching(/start it again/),
+      });
       expect((await client.call('workspace.info', {})).engine.restarts).toBe(1);
     } finally {
       await proc.stop();

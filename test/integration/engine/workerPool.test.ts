@@ -42,10 +42,14 @@ describe('worker pool (built out/main/computeWorker.js)', () => {
   it('cancels a running task between steps and rejects with a cancelled error', async () => {
     const controller = new AbortController();
     const values = new Float64Array(10_000);
-    const run = pool.run('checksum', { values, chunks: 1000, pauseMs: 60_000 }, {
-      signal: controller.signal,
-      onProgress: () => controller.abort(),
-    });
+    const run = pool.run(
+      'checksum',
+      { values, chunks: 1000, pauseMs: 60_000 },
+      {
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      },
+    );
     await expect(run).rejects.toMatchObject({ kind: 'cancelled', code: 'TASK_CANCELLED' });
     // The pool is still usable after a cancellation.
     const ok = await pool.run('checksum', { values: new Float64Array([1, 2]), chunks: 1 });
@@ -56,26 +60,41 @@ describe('worker pool (built out/main/computeWorker.js)', () => {
   // refuse them again at run time, because nothing typed crosses the thread boundary.
   it('reports an unknown task as a failure naming it', async () => {
     // @ts-expect-error not a task name
-    await expect(pool.run('nope', {})).rejects.toMatchObject({ code: 'WORKER_TASK_FAILED', message: expect.stringMatching(/unknown compute task "nope"/) });
+    await expect(pool.run('nope', {})).rejects.toMatchObject({
+      code: 'WORKER_TASK_FAILED',
+      message: expect.stringMatching(/unknown compute task "nope"/),
+    });
   });
 
   it('refuses inherited names such as "constructor" as unknown tasks', async () => {
     for (const name of ['constructor', 'toString', '__proto__']) {
       // @ts-expect-error not a task name
-      await expect(pool.run(name, {})).rejects.toMatchObject({ code: 'WORKER_TASK_FAILED', message: expect.stringContaining(`unknown compute task "${name}"`) });
+      await expect(pool.run(name, {})).rejects.toMatchObject({
+        code: 'WORKER_TASK_FAILED',
+        message: expect.stringContaining(`unknown compute task "${name}"`),
+      });
     }
   });
 
   it('refuses a payload that fails the task schema, naming the field', async () => {
     // @ts-expect-error chunks must be a number
     const wrongType = pool.run('checksum', { values: new Float64Array(4), chunks: 'four' });
-    await expect(wrongType).rejects.toMatchObject({ code: 'WORKER_TASK_FAILED', message: expect.stringMatching(/invalid payload for compute task "checksum": chunks: /) });
+    await expect(wrongType).rejects.toMatchObject({
+      code: 'WORKER_TASK_FAILED',
+      message: expect.stringMatching(/invalid payload for compute task "checksum": chunks: /),
+    });
     // @ts-expect-error values is missing
     const missing = pool.run('cvFold', { rows: 1 });
-    await expect(missing).rejects.toMatchObject({ code: 'WORKER_TASK_FAILED', message: expect.stringMatching(/invalid payload for compute task "cvFold": .*\bx: /) });
+    await expect(missing).rejects.toMatchObject({
+      code: 'WORKER_TASK_FAILED',
+      message: expect.stringMatching(/invalid payload for compute task "cvFold": .*\bx: /),
+    });
     // Typed right but out of range: only the schema in the worker can refuse this one.
     const outOfRange = pool.run('checksum', { values: new Float64Array(4), chunks: 0 });
-    await expect(outOfRange).rejects.toMatchObject({ code: 'WORKER_TASK_FAILED', message: expect.stringMatching(/invalid payload for compute task "checksum": chunks: /) });
+    await expect(outOfRange).rejects.toMatchObject({
+      code: 'WORKER_TASK_FAILED',
+      message: expect.stringMatching(/invalid payload for compute task "checksum": chunks: /),
+    });
     // The pool still runs good tasks afterwards.
     expect((await pool.run('checksum', { values: new Float64Array([2, 3]), chunks: 1 })).sum).toBe(5);
   });

@@ -79,7 +79,12 @@ describe('workspace migrations on a real DuckDB file', () => {
       ['strategy-1', 'ml', 'false'],
     ];
     await writeWorkspaceThrough(tmp.path, 5, async (sql) => {
-      for (const [id, kind] of [['train-1', 'train'], ['cv-1', 'cv'], ['fold-1', 'cv-fold'], ['strategy-1', 'backtest-strategy']]) {
+      for (const [id, kind] of [
+        ['train-1', 'train'],
+        ['cv-1', 'cv'],
+        ['fold-1', 'cv-fold'],
+        ['strategy-1', 'backtest-strategy'],
+      ]) {
         await sql.run(`INSERT INTO runs (id, name, kind, status, started_at) VALUES (?, ?, ?, 'completed', now())`, [id, id, kind]);
       }
       for (const row of old) await sql.run(`INSERT INTO run_params VALUES (?, ?, ?)`, row);
@@ -108,7 +113,11 @@ describe('workspace migrations on a real DuckDB file', () => {
       expect((await store.list({ search: 'walk-forward', limit: 10 })).map((r) => r.id)).toEqual(['cv-1']);
 
       // New runs are written typed and read back with the same types.
-      const id = await store.start({ name: 'new', kind: 'train', params: { learning_rate: 0.1, trainSeasons: '2017', deterministic: false, earlyStoppingRounds: null, skipped: undefined } });
+      const id = await store.start({
+        name: 'new',
+        kind: 'train',
+        params: { learning_rate: 0.1, trainSeasons: '2017', deterministic: false, earlyStoppingRounds: null, skipped: undefined },
+      });
       expect(await store.params(id)).toEqual({ learning_rate: 0.1, trainSeasons: '2017', deterministic: false });
     } finally {
       ws.close();

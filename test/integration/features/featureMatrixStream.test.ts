@@ -3,7 +3,14 @@ import type { Workspace } from '../../../src-main/engine/workspace/workspace';
 import { buildDemo } from '../../../src-main/engine/demo/buildDemo';
 import { materializeSet } from '../../../src-main/engine/features/materialize';
 import { quoteIdent } from '../../../src-main/engine/features/computeFeatures';
-import { closingMarketsSql, loadFeatureMatrix, parseSeasons, targetSql, type FeatureMatrix, type FeatureMatrixOptions } from '../../../src-main/engine/modeling/featureMatrix';
+import {
+  closingMarketsSql,
+  loadFeatureMatrix,
+  parseSeasons,
+  targetSql,
+  type FeatureMatrix,
+  type FeatureMatrixOptions,
+} from '../../../src-main/engine/modeling/featureMatrix';
 import { tempWorkspace } from '../data/workspaceFixture';
 
 let ws: Workspace;
@@ -15,7 +22,9 @@ beforeAll(async () => {
   // The demo prices every game; take the prices off some games (across a chunk boundary) and the run
   // line off others, so NULL prices are part of the comparison.
   await ws.run(`DELETE FROM odds WHERE game_id IN (SELECT game_id FROM games ORDER BY date, game_id LIMIT 300 OFFSET 1900)`);
-  await ws.run(`DELETE FROM odds WHERE market = 'runline' AND game_id IN (SELECT game_id FROM games WHERE season = 2001 ORDER BY date, game_id LIMIT 500)`);
+  await ws.run(
+    `DELETE FROM odds WHERE market = 'runline' AND game_id IN (SELECT game_id FROM games WHERE season = 2001 ORDER BY date, game_id LIMIT 500)`,
+  );
 });
 afterAll(() => dispose());
 
@@ -37,11 +46,27 @@ async function referenceMatrix(opts: FeatureMatrixOptions) {
   const rows = reader.currentRowCount;
   const features = new Float64Array(rows * names.length);
   for (let i = 0; i < rows; i++) for (let j = 0; j < names.length; j++) features[i * names.length + j] = num(cols[15 + j][i]);
-  const oddsKeys = ['homeClose', 'awayClose', 'homeOpen', 'awayOpen', 'totalLine', 'overPrice', 'underPrice', 'runlineHome', 'runlineHomePrice', 'runlineAwayPrice'] as const;
+  const oddsKeys = [
+    'homeClose',
+    'awayClose',
+    'homeOpen',
+    'awayOpen',
+    'totalLine',
+    'overPrice',
+    'underPrice',
+    'runlineHome',
+    'runlineHomePrice',
+    'runlineAwayPrice',
+  ] as const;
   return {
-    names, rows, features,
-    gameIds: cols[0].map(String), dates: cols[1].map(String), seasons: cols[2].map(Number),
-    label: cols[3].map(num), synthetic: cols[4].some((v) => v === true),
+    names,
+    rows,
+    features,
+    gameIds: cols[0].map(String),
+    dates: cols[1].map(String),
+    seasons: cols[2].map(Number),
+    label: cols[3].map(num),
+    synthetic: cols[4].some((v) => v === true),
     odds: Object.fromEntries(oddsKeys.map((k, i) => [k, cols[5 + i].map(num)])) as Record<(typeof oddsKeys)[number], number[]>,
     nulls: cols.slice(3).map((c) => c.filter((v) => v === null).length),
   };
@@ -95,7 +120,9 @@ describe('loadFeatureMatrix streamed read', () => {
   it('reads the whole matrix while other queries keep running on the workspace connection', async () => {
     let done = false;
     let queries = 0;
-    const load = loadFeatureMatrix(ws, { set: 'default', target: 'home_win' }).finally(() => { done = true; });
+    const load = loadFeatureMatrix(ws, { set: 'default', target: 'home_win' }).finally(() => {
+      done = true;
+    });
     while (!done) {
       await ws.value('SELECT count(*) FROM games');
       queries++;

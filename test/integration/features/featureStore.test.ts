@@ -76,8 +76,8 @@ describe('default feature set on a hand-computed fixture', () => {
 
   it('turns opening and closing moneylines into no-vig probabilities and line movement', async () => {
     const v = await valuesOf('NYA201604040');
-    const open = (1 / (1 + 100 / 120)) / (1 / (1 + 100 / 120) + 1 / 2.1);
-    const close = (1 / (1 + 100 / 150)) / (1 / (1 + 100 / 150) + 1 / 2.4);
+    const open = 1 / (1 + 100 / 120) / (1 / (1 + 100 / 120) + 1 / 2.1);
+    const close = 1 / (1 + 100 / 150) / (1 / (1 + 100 / 150) + 1 / 2.4);
     expect(v.mkt_open_home_prob).toBeCloseTo(open, 12);
     expect(v.mkt_close_home_prob).toBeCloseTo(close, 12);
     expect(v.mkt_line_move).toBeCloseTo(close - open, 12);
@@ -129,7 +129,10 @@ describe('feature matrix for training', () => {
 describe('registration, versions, rollback, catalog and lineage', () => {
   it('refuses a definition that reads its own game outcome and registers nothing', async () => {
     const before = await fingerprint(ws);
-    const err = await registerFeatures(ws, readRegistrationFile(fixture('features', 'leaky.json'))).then(() => undefined, (e: unknown) => e);
+    const err = await registerFeatures(ws, readRegistrationFile(fixture('features', 'leaky.json'))).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BullpenError);
     expect((err as BullpenError).code).toBe('FEATURE_LEAKS');
     expect(await fingerprint(ws)).toEqual(before);
@@ -153,7 +156,12 @@ describe('registration, versions, rollback, catalog and lineage', () => {
   });
 
   it('finds features by text, tag and owner and reports freshness', async () => {
-    expect((await searchCatalog(ws, { tag: 'elo' })).map((e) => e.name).sort()).toEqual(['elo_away_pre', 'elo_diff', 'elo_home_pre', 'elo_home_win_prob']);
+    expect((await searchCatalog(ws, { tag: 'elo' })).map((e) => e.name).sort()).toEqual([
+      'elo_away_pre',
+      'elo_diff',
+      'elo_home_pre',
+      'elo_home_win_prob',
+    ]);
     expect((await searchCatalog(ws, { owner: 'tests' })).map((e) => e.name)).toEqual(['home_rest_edge']);
     expect((await searchCatalog(ws, { text: 'pythagorean' })).length).toBe(2);
     const entry = (await catalog(ws)).find((e) => e.name === 'elo_diff');
@@ -162,7 +170,15 @@ describe('registration, versions, rollback, catalog and lineage', () => {
 
   it('traces lineage down to source tables and up to sets and models', async () => {
     const m = await materializeSet(ws, 'default');
-    await ws.transaction((sql) => recordFeatureUsage(sql, { setName: 'default', contentHash: m.contentHash, features: m.features, consumerKind: 'model', consumerId: 'm-test' }));
+    await ws.transaction((sql) =>
+      recordFeatureUsage(sql, {
+        setName: 'default',
+        contentHash: m.contentHash,
+        features: m.features,
+        consumerKind: 'model',
+        consumerId: 'm-test',
+      }),
+    );
     const g = await lineage(ws, 'elo_diff');
     expect(g.upstream).toEqual(['feature:elo_away_pre', 'feature:elo_home_pre', 'source:elo_pre', 'table:games']);
     expect(g.downstream).toEqual(['feature:elo_home_win_prob', 'model:m-test', 'set:default']);

@@ -5,12 +5,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  Booster, Dataset, checkDatasetParams, getMaxThreads, renderParams, setMaxThreads, train, trainWithResult,
+  Booster,
+  Dataset,
+  checkDatasetParams,
+  getMaxThreads,
+  renderParams,
+  setMaxThreads,
+  train,
+  trainWithResult,
 } from '@bullpen/lightgbm';
 import { sliceRows, syntheticData } from './support/syntheticData';
 
 const QUIET = { verbosity: -1 } as const;
-const BINARY = { objective: 'binary', metric: 'binary_logloss', num_leaves: 15, learning_rate: 0.1, seed: 7, deterministic: true, force_row_wise: true, ...QUIET };
+const BINARY = {
+  objective: 'binary',
+  metric: 'binary_logloss',
+  num_leaves: 15,
+  learning_rate: 0.1,
+  seed: 7,
+  deterministic: true,
+  force_row_wise: true,
+  ...QUIET,
+};
 const all = syntheticData({ rows: 3000, cols: 8, seed: 11, missingRate: 0.05 });
 const trainPart = sliceRows(all, 0, 2000);
 const validPart = sliceRows(all, 2000, 3000);
@@ -25,8 +41,13 @@ describe('Dataset', () => {
   it('reports rows, features, names and fields it was built with', () => {
     const names = Array.from({ length: 8 }, (_, i) => `f${i}`);
     const ds = Dataset.fromMatrix(trainPart.data, {
-      rows: trainPart.rows, cols: 8, label: trainPart.label, weight: new Float64Array(2000).fill(2),
-      initScore: new Float64Array(2000).fill(0.25), featureNames: names, params: QUIET,
+      rows: trainPart.rows,
+      cols: 8,
+      label: trainPart.label,
+      weight: new Float64Array(2000).fill(2),
+      initScore: new Float64Array(2000).fill(0.25),
+      featureNames: names,
+      params: QUIET,
     });
     expect(ds.numData()).toBe(2000);
     expect(ds.numFeature()).toBe(8);
@@ -68,12 +89,21 @@ describe('Dataset', () => {
 
   it('marks categorical features by index or name', () => {
     const cat = syntheticData({ rows: 1000, cols: 4, seed: 3, categorical: [1], categories: 5 });
-    const ds = Dataset.fromMatrix(cat.data, { rows: 1000, cols: 4, label: cat.label, featureNames: ['a', 'b', 'c', 'd'], categoricalFeatures: ['b'], params: QUIET });
+    const ds = Dataset.fromMatrix(cat.data, {
+      rows: 1000,
+      cols: 4,
+      label: cat.label,
+      featureNames: ['a', 'b', 'c', 'd'],
+      categoricalFeatures: ['b'],
+      params: QUIET,
+    });
     expect(ds.params.categorical_feature).toEqual([1]);
     const booster = new Booster({ ...BINARY, min_data_per_group: 5, cat_smooth: 1 }, ds);
     for (let i = 0; i < 10; i++) booster.updateOneIter();
     expect(booster.saveModelToString()).toMatch(/cat_threshold=/);
-    expect(() => Dataset.fromMatrix(cat.data, { rows: 1000, cols: 4, label: cat.label, categoricalFeatures: ['zz'] })).toThrow(/not a column/);
+    expect(() => Dataset.fromMatrix(cat.data, { rows: 1000, cols: 4, label: cat.label, categoricalFeatures: ['zz'] })).toThrow(
+      /not a column/,
+    );
   });
 });
 
@@ -82,7 +112,9 @@ describe('wrong shapes and types', () => {
     expect(() => Dataset.fromMatrix(new Float64Array(10), { rows: 3, cols: 3, label: [0, 1, 0] })).toThrow(RangeError);
   });
   it('rejects data that is not a float typed array', () => {
-    expect(() => Dataset.fromMatrix(new Int32Array(9) as unknown as Float64Array, { rows: 3, cols: 3, label: [0, 1, 0] })).toThrow(TypeError);
+    expect(() => Dataset.fromMatrix(new Int32Array(9) as unknown as Float64Array, { rows: 3, cols: 3, label: [0, 1, 0] })).toThrow(
+      TypeError,
+    );
     expect(() => Dataset.fromMatrix([1, 2, 3] as unknown as Float64Array, { rows: 1, cols: 3, label: [0] })).toThrow(TypeError);
   });
   it('rejects labels, weights, names and init scores of the wrong length', () => {
@@ -99,7 +131,9 @@ describe('wrong shapes and types', () => {
     expect(() => booster.predict(new Float64Array(16), { rows: 2, cols: 8, type: 'bogus' as 'raw' })).toThrow(/unknown prediction type/);
   });
   it('turns LightGBM errors into Errors carrying its message', () => {
-    expect(() => new Booster({ objective: 'no_such_objective', ...QUIET }, trainSet())).toThrow(/LightGBM: Unknown objective type name: no_such_objective/);
+    expect(() => new Booster({ objective: 'no_such_objective', ...QUIET }, trainSet())).toThrow(
+      /LightGBM: Unknown objective type name: no_such_objective/,
+    );
     expect(() => Booster.fromModelString('not a model')).toThrow(/LightGBM: /);
     expect(() => Booster.fromModelFile(join(dir, 'missing.txt'))).toThrow(/LightGBM: /);
     expect(() => renderParams({ objective: 'a b' })).toThrow(/whitespace/);
@@ -107,7 +141,12 @@ describe('wrong shapes and types', () => {
     expect(() => renderParams({ learning_rate: Number.NaN })).toThrow(/finite/);
   });
   it('passes on the refusal by LightGBM of labels outside [0, 1] for cross_entropy', () => {
-    const ds = Dataset.fromMatrix(trainPart.data, { rows: 2000, cols: 8, label: Float64Array.from(trainPart.label, (v) => v * 3), params: QUIET });
+    const ds = Dataset.fromMatrix(trainPart.data, {
+      rows: 2000,
+      cols: 8,
+      label: Float64Array.from(trainPart.label, (v) => v * 3),
+      params: QUIET,
+    });
     expect(() => new Booster({ ...BINARY, objective: 'cross_entropy' }, ds)).toThrow(/LightGBM: \[cross_entropy\]: does not tolerate/);
   });
 });
@@ -132,7 +171,9 @@ describe('NaN and Infinity', () => {
     expect(() => Dataset.fromMatrix(trainPart.data, { rows: 2000, cols: 8, label, params: QUIET })).toThrow(/label\[5\] is NaN/);
     const weight = new Float64Array(2000).fill(1);
     weight[9] = Number.POSITIVE_INFINITY;
-    expect(() => Dataset.fromMatrix(trainPart.data, { rows: 2000, cols: 8, label: trainPart.label, weight, params: QUIET })).toThrow(/weight\[9\] is Infinity/);
+    expect(() => Dataset.fromMatrix(trainPart.data, { rows: 2000, cols: 8, label: trainPart.label, weight, params: QUIET })).toThrow(
+      /weight\[9\] is Infinity/,
+    );
   });
 });
 
@@ -154,7 +195,10 @@ describe('Booster', () => {
     // Rolling back subtracts the tree's scores again, so metrics match up to rounding.
     booster.eval(1).forEach((v, i) => expect(v).toBeCloseTo(before[i], 3));
     expect(booster.evalAll().map((e) => `${e.dataName}:${e.metric}:${e.higherBetter}`)).toEqual([
-      'training:binary_logloss:false', 'training:auc:true', 'valid:binary_logloss:false', 'valid:auc:true',
+      'training:binary_logloss:false',
+      'training:auc:true',
+      'valid:binary_logloss:false',
+      'valid:auc:true',
     ]);
     booster.resetParameter({ learning_rate: 0.5 });
     booster.updateOneIter();
@@ -242,8 +286,16 @@ describe('train', () => {
     const seen: number[] = [];
     // A high learning rate overfits fast, so validation loss turns up well before 300 rounds.
     const result = await trainWithResult({ ...BINARY, learning_rate: 0.8, num_leaves: 63, min_data_in_leaf: 2 }, ds, {
-      numBoostRound: 300, validSets: [ds, valid], validNames: ['train', 'valid'], earlyStoppingRounds: 5,
-      callbacks: [({ iteration, evaluations }) => { seen.push(iteration); expect(evaluations.map((e) => e.dataName)).toEqual(['train', 'valid']); }],
+      numBoostRound: 300,
+      validSets: [ds, valid],
+      validNames: ['train', 'valid'],
+      earlyStoppingRounds: 5,
+      callbacks: [
+        ({ iteration, evaluations }) => {
+          seen.push(iteration);
+          expect(evaluations.map((e) => e.dataName)).toEqual(['train', 'valid']);
+        },
+      ],
     });
     const { booster, bestIteration } = result;
     expect(seen[0]).toBe(1);
@@ -256,7 +308,10 @@ describe('train', () => {
   });
 
   it('stops when a callback says stop', async () => {
-    const booster = await train(BINARY, trainSet(), { numBoostRound: 50, callbacks: [({ iteration }) => (iteration === 7 ? 'stop' : undefined)] });
+    const booster = await train(BINARY, trainSet(), {
+      numBoostRound: 50,
+      callbacks: [({ iteration }) => (iteration === 7 ? 'stop' : undefined)],
+    });
     expect(booster.currentIteration()).toBe(7);
   });
 
@@ -266,7 +321,12 @@ describe('train', () => {
     const run = train(BINARY, trainSet(), {
       numBoostRound: 1000,
       signal: controller.signal,
-      callbacks: [({ iteration, booster }) => { captured = booster; if (iteration === 3) controller.abort(new Error('user cancelled')); }],
+      callbacks: [
+        ({ iteration, booster }) => {
+          captured = booster;
+          if (iteration === 3) controller.abort(new Error('user cancelled'));
+        },
+      ],
     });
     await expect(run).rejects.toThrow('user cancelled');
     expect(captured!.freed).toBe(true);
@@ -280,8 +340,15 @@ describe('train', () => {
     // Patience longer than the run: training ends at round 40 and the best iteration must be the
     // validation set's, not the always-improving training loss listed first.
     const result = await trainWithResult({ ...BINARY, learning_rate: 0.8, num_leaves: 63, min_data_in_leaf: 2 }, ds, {
-      numBoostRound: 40, validSets: [ds, valid], validNames: ['train', 'valid'], earlyStoppingRounds: 1000,
-      callbacks: [({ evaluations }) => { validLoss.push(evaluations.find((e) => e.dataName === 'valid')!.value); }],
+      numBoostRound: 40,
+      validSets: [ds, valid],
+      validNames: ['train', 'valid'],
+      earlyStoppingRounds: 1000,
+      callbacks: [
+        ({ evaluations }) => {
+          validLoss.push(evaluations.find((e) => e.dataName === 'valid')!.value);
+        },
+      ],
     });
     const best = validLoss.indexOf(Math.min(...validLoss)) + 1;
     expect(best).toBeLessThan(40);
@@ -308,10 +375,12 @@ describe('arguments of the wrong type', () => {
     const ds = trainSet();
     const x = trainPart.data;
     expect(() => Dataset.fromMatrix(x, undefined as unknown as { rows: number; cols: number; label: number[] })).toThrow(/needs options/);
-    expect(() => Dataset.fromMatrix(x, { rows: 2000, cols: 8, label: trainPart.label, reference: {} as Dataset })).toThrow(/reference must be a Dataset/);
-    expect(() => Dataset.fromMatrix(x, { rows: 2000, cols: 8, label: trainPart.label, params: 'max_bin=63' as unknown as Record<string, number> })).toThrow(
-      /parameters must be an object/,
+    expect(() => Dataset.fromMatrix(x, { rows: 2000, cols: 8, label: trainPart.label, reference: {} as Dataset })).toThrow(
+      /reference must be a Dataset/,
     );
+    expect(() =>
+      Dataset.fromMatrix(x, { rows: 2000, cols: 8, label: trainPart.label, params: 'max_bin=63' as unknown as Record<string, number> }),
+    ).toThrow(/parameters must be an object/);
     // A fractional row index would silently select another row.
     expect(() => ds.subset([0.5, 2])).toThrow(/rowIndices\[0\] is 0.5/);
     const booster = new Booster(null as unknown as Record<string, string>, ds);
@@ -342,8 +411,9 @@ describe('use after free', () => {
 
 describe('parameters and threads', () => {
   it('renders objects to key=value strings with arrays as lists', () => {
-    expect(renderParams({ objective: 'binary', metric: ['auc', 'binary_logloss'], deterministic: true, max_bin: 63, skip: undefined }))
-      .toBe('objective=binary metric=auc,binary_logloss deterministic=true max_bin=63');
+    expect(
+      renderParams({ objective: 'binary', metric: ['auc', 'binary_logloss'], deterministic: true, max_bin: 63, skip: undefined }),
+    ).toBe('objective=binary metric=auc,binary_logloss deterministic=true max_bin=63');
   });
 
   it('caps num_threads process-wide with setMaxThreads', () => {
@@ -413,7 +483,9 @@ describe('memory', () => {
         await settle();
         process.stdout.write(String(process.memoryUsage().rss - before));
       })();`;
-    const growth = Number(execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', cwd: join(__dirname, '..', '..', '..') }));
+    const growth = Number(
+      execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', cwd: join(__dirname, '..', '..', '..') }),
+    );
     expect(growth).toBeLessThan(48 * 1024 * 1024);
   });
 });

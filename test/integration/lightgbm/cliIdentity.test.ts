@@ -17,10 +17,20 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function sameBits(a: Float64Array, b: Float64Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return (
+    a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
 }
 
-async function compare(name: string, trainData: SyntheticData, test: SyntheticData, params: Params, rounds: number, categorical: number[] = [], columnMajor = false) {
+async function compare(
+  name: string,
+  trainData: SyntheticData,
+  test: SyntheticData,
+  params: Params,
+  rounds: number,
+  categorical: number[] = [],
+  columnMajor = false,
+) {
   const caseDir = mkdtempSync(join(dir, `${name}-`));
   const trainCsv = join(caseDir, 'train.csv');
   const testCsv = join(caseDir, 'test.csv');
@@ -30,7 +40,13 @@ async function compare(name: string, trainData: SyntheticData, test: SyntheticDa
   const cli = cliTrain(caseDir, trainCsv, allParams, rounds);
 
   const ds = Dataset.fromMatrix(columnMajor ? transpose(trainData) : trainData.data, {
-    rows: trainData.rows, cols: trainData.cols, rowMajor: !columnMajor, label: trainData.label, weight: trainData.weight, categoricalFeatures: categorical, params,
+    rows: trainData.rows,
+    cols: trainData.cols,
+    rowMajor: !columnMajor,
+    label: trainData.label,
+    weight: trainData.weight,
+    categoricalFeatures: categorical,
+    params,
   });
   const booster = await train(allParams, ds, { numBoostRound: rounds });
   const model = booster.saveModelToString();
@@ -52,12 +68,29 @@ function transpose(set: SyntheticData): Float64Array {
   return out;
 }
 
-const BASE: Params = { deterministic: true, seed: 42, num_leaves: 31, learning_rate: 0.1, min_data_in_leaf: 10, verbosity: -1, num_threads: 2 };
+const BASE: Params = {
+  deterministic: true,
+  seed: 42,
+  num_leaves: 31,
+  learning_rate: 0.1,
+  min_data_in_leaf: 10,
+  verbosity: -1,
+  num_threads: 2,
+};
 
 describe('binding and LightGBM CLI from the same source', () => {
   it('grow identical trees and predict identical bits on synthetic data with missing values, categories and weights', async () => {
     const set = syntheticData({ rows: 3000, cols: 10, seed: 101, missingRate: 0.1, categorical: [2, 7], categories: 8, weights: true });
-    const params: Params = { ...BASE, objective: 'binary', force_col_wise: true, bagging_fraction: 0.8, bagging_freq: 1, feature_fraction: 0.9, cat_smooth: 5, min_data_per_group: 20 };
+    const params: Params = {
+      ...BASE,
+      objective: 'binary',
+      force_col_wise: true,
+      bagging_fraction: 0.8,
+      bagging_freq: 1,
+      feature_fraction: 0.9,
+      cat_smooth: 5,
+      min_data_per_group: 20,
+    };
     const r = await compare('binary', sliceRows(set, 0, 2500), sliceRows(set, 2500, 3000), params, 40, [2, 7]);
     expect(r.model).toMatch(/cat_threshold=/);
     expect(treesSection(r.model)).toBe(treesSection(r.cliModel));

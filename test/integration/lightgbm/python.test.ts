@@ -12,7 +12,11 @@ import { hasRetrosheet, retrosheetDir, retrosheetFeatures } from './support/retr
 import { sliceRows, syntheticData, type SyntheticData } from './support/syntheticData';
 
 const version = pythonLightgbmVersion();
-const ok = needs('Python lightgbm 4.1.x with numpy', version?.startsWith('4.1.') ?? false, 'python3 -m pip install -r test/python-requirements.txt');
+const ok = needs(
+  'Python lightgbm 4.1.x with numpy',
+  version?.startsWith('4.1.') ?? false,
+  'python3 -m pip install -r test/python-requirements.txt',
+);
 const dir = mkdtempSync(join(tmpdir(), 'bullpen-lgb-py-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,16 +46,40 @@ interface PythonRun {
   pythonModel?: string;
 }
 
-function viaPython(name: string, modelText: string, test: SyntheticData, trainData?: SyntheticData, params?: Params, rounds?: number, categorical: number[] = []): PythonRun {
+function viaPython(
+  name: string,
+  modelText: string,
+  test: SyntheticData,
+  trainData?: SyntheticData,
+  params?: Params,
+  rounds?: number,
+  categorical: number[] = [],
+): PythonRun {
   const p = (file: string) => join(dir, `${name}-${file}`);
   writeFileSync(p('model.txt'), modelText);
   writeF64(p('test.f64'), test.data);
-  const job: Record<string, unknown> = { test: p('test.f64'), test_rows: test.rows, cols: test.cols, model: p('model.txt'), pred: p('pred.f64'), raw: p('raw.f64') };
+  const job: Record<string, unknown> = {
+    test: p('test.f64'),
+    test_rows: test.rows,
+    cols: test.cols,
+    model: p('model.txt'),
+    pred: p('pred.f64'),
+    raw: p('raw.f64'),
+  };
   if (trainData && params && rounds) {
     writeF64(p('x.f64'), trainData.data);
     writeF64(p('y.f64'), trainData.label);
     if (trainData.weight) writeF64(p('w.f64'), trainData.weight);
-    job.train = { x: p('x.f64'), y: p('y.f64'), ...(trainData.weight ? { w: p('w.f64') } : {}), rows: trainData.rows, params, rounds, categorical, model_out: p('py-model.txt') };
+    job.train = {
+      x: p('x.f64'),
+      y: p('y.f64'),
+      ...(trainData.weight ? { w: p('w.f64') } : {}),
+      rows: trainData.rows,
+      params,
+      rounds,
+      categorical,
+      model_out: p('py-model.txt'),
+    };
   }
   writeFileSync(p('job.json'), JSON.stringify(job));
   runPython(SCRIPT, [p('job.json')]);
@@ -69,10 +97,26 @@ function maxAbsDiff(a: Float64Array, b: Float64Array): number {
   return max;
 }
 
-const BASE: Params = { deterministic: true, force_col_wise: true, seed: 42, num_leaves: 31, learning_rate: 0.1, min_data_in_leaf: 10, verbosity: -1, num_threads: 2 };
+const BASE: Params = {
+  deterministic: true,
+  force_col_wise: true,
+  seed: 42,
+  num_leaves: 31,
+  learning_rate: 0.1,
+  min_data_in_leaf: 10,
+  verbosity: -1,
+  num_threads: 2,
+};
 
 async function trainBinding(set: SyntheticData, params: Params, rounds: number, categorical: number[] = []) {
-  const ds = Dataset.fromMatrix(set.data, { rows: set.rows, cols: set.cols, label: set.label, weight: set.weight, categoricalFeatures: categorical, params });
+  const ds = Dataset.fromMatrix(set.data, {
+    rows: set.rows,
+    cols: set.cols,
+    label: set.label,
+    weight: set.weight,
+    categoricalFeatures: categorical,
+    params,
+  });
   return train(categorical.length ? { ...params, categorical_feature: categorical } : params, ds, { numBoostRound: rounds });
 }
 

@@ -10,12 +10,22 @@ import { Dataset, train, type Params } from '@bullpen/lightgbm';
 import { syntheticData } from './support/syntheticData';
 
 const fixtures = resolve(__dirname, 'fixtures');
-const PARAMS: Params = { objective: 'binary', deterministic: true, force_col_wise: true, num_threads: 1, num_leaves: 15, verbosity: -1, seed: 3 };
+const PARAMS: Params = {
+  objective: 'binary',
+  deterministic: true,
+  force_col_wise: true,
+  num_threads: 1,
+  num_leaves: 15,
+  verbosity: -1,
+  seed: 3,
+};
 
 describe('worker threads', () => {
   beforeAll(() => {
     // Workers load the compiled dist/ like the built app does; refresh it if src/ changed (no-op otherwise).
-    execFileSync(process.execPath, [resolve(__dirname, '..', '..', '..', 'native', 'lightgbm', 'scripts', 'build.mjs')], { stdio: 'inherit' });
+    execFileSync(process.execPath, [resolve(__dirname, '..', '..', '..', 'native', 'lightgbm', 'scripts', 'build.mjs')], {
+      stdio: 'inherit',
+    });
   });
 
   it('train several boosters in parallel in a Piscina pool, each identical to the main thread', async () => {
@@ -45,10 +55,18 @@ describe('worker threads', () => {
        require('node:worker_threads').parentPort.postMessage(ds.numData());`,
       { eval: true },
     );
-    const message = await new Promise((resolveMessage, reject) => { worker.once('message', resolveMessage); worker.once('error', reject); });
+    const message = await new Promise((resolveMessage, reject) => {
+      worker.once('message', resolveMessage);
+      worker.once('error', reject);
+    });
     expect(message).toBe(10);
     await worker.terminate();
-    const ds = Dataset.fromMatrix(new Float64Array(20).fill(2), { rows: 10, cols: 2, label: new Float64Array(10), params: { verbosity: -1 } });
+    const ds = Dataset.fromMatrix(new Float64Array(20).fill(2), {
+      rows: 10,
+      cols: 2,
+      label: new Float64Array(10),
+      params: { verbosity: -1 },
+    });
     expect(ds.numData()).toBe(10);
   });
 });
@@ -60,9 +78,10 @@ const hasElectron = existsSync(electronBinary);
 if (!hasElectron) console.warn(`[skip] Electron binary missing at ${electronBinary}; the Electron load check did not run`);
 
 describe.skipIf(!hasElectron)('Electron', () => {
-  it('loads the same .node file and trains in Electron\'s Node', () => {
+  it("loads the same .node file and trains in Electron's Node", () => {
     const result = spawnSync(electronBinary, [join(fixtures, 'electronLoad.cjs')], {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      encoding: 'utf8',
     });
     expect(result.status, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout) as { length: number; first: number };

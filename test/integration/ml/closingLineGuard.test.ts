@@ -15,9 +15,15 @@ describe('a model that reads the closing line cannot bet opening prices', () => 
     ({ engine, cleanup } = await openMlEngine());
     // The default set minus the closing-line features: form, Elo and the opening line only.
     const file = join(tmpdir(), `bullpen-open-set-${process.pid}.json`);
-    await writeFile(file, JSON.stringify({ sets: [{ name: 'at_open', features: ['elo_home_pre', 'elo_away_pre', 'mkt_open_home_prob', 'park_run_factor'] }] }));
+    await writeFile(
+      file,
+      JSON.stringify({ sets: [{ name: 'at_open', features: ['elo_home_pre', 'elo_away_pre', 'mkt_open_home_prob', 'park_run_factor'] }] }),
+    );
     await call(engine, 'features.register', { file });
-    for (const [name, features] of [['with-close', 'default'], ['open-only', 'at_open']]) {
+    for (const [name, features] of [
+      ['with-close', 'default'],
+      ['open-only', 'at_open'],
+    ]) {
       const job = await runJob(engine, 'ml.train', { target: 'home_win', features, train: '2010', valid: '2011', name, ...FAST });
       expect(job.state, job.error ?? '').toBe('completed');
     }

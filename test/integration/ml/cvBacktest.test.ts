@@ -14,7 +14,13 @@ describe('ml cv and ml backtest in the worker pool', () => {
   afterAll(async () => cleanup());
 
   it('runs walk-forward CV with out-of-fold predictions, per-fold importance and boundaries, and a child run per fold', async () => {
-    const job = await runJob(engine, 'ml.cv', { features: 'default', target: 'home_win', seasons: '2010-2012', scheme: 'walk-forward', ...FAST });
+    const job = await runJob(engine, 'ml.cv', {
+      features: 'default',
+      target: 'home_win',
+      seasons: '2010-2012',
+      scheme: 'walk-forward',
+      ...FAST,
+    });
     expect(job.state, job.error ?? '').toBe('completed');
     const r = jobResult(job, 'ml.cv');
     expect(r.folds).toHaveLength(5);
@@ -40,10 +46,19 @@ describe('ml cv and ml backtest in the worker pool', () => {
 
   it('leaves no half-written run when the CV is cancelled mid-fold: the run reads cancelled, with no metrics, artifacts or children', async () => {
     const started = await call(engine, 'ml.cv', {
-      features: 'default', target: 'home_win', seasons: '2010-2012', scheme: 'walk-forward', name: 'to-cancel',
-      numBoostRound: 20_000, earlyStoppingRounds: 20_000, params: { learning_rate: 0.0001, min_data_in_leaf: 20 },
+      features: 'default',
+      target: 'home_win',
+      seasons: '2010-2012',
+      scheme: 'walk-forward',
+      name: 'to-cancel',
+      numBoostRound: 20_000,
+      earlyStoppingRounds: 20_000,
+      params: { learning_rate: 0.0001, min_data_in_leaf: 20 },
     });
-    await waitForEvent((cb) => engine.onEvent(cb), (e: EngineEvent) => e.type === 'job' && e.job.id === started.id && /iteration \d+/.test(e.job.message));
+    await waitForEvent(
+      (cb) => engine.onEvent(cb),
+      (e: EngineEvent) => e.type === 'job' && e.job.id === started.id && /iteration \d+/.test(e.job.message),
+    );
     const cancelled = await call(engine, 'jobs.cancel', { id: started.id });
     const final = cancelled.state === 'cancelled' ? cancelled : await engine.jobs.settled(started.id);
     expect(final.state).toBe('cancelled');
@@ -61,17 +76,34 @@ describe('ml cv and ml backtest in the worker pool', () => {
   it('refuses to backtest a model on seasons it was trained or early-stopped on, before any run is recorded', async () => {
     await runJob(engine, 'ml.train', { train: '2010', valid: '2011', name: 'through-2011', ...FAST });
     const before = (await engine.runs.list({ kind: 'backtest', limit: 100 })).length;
-    await expect(call(engine, 'ml.backtest', { model: 'through-2011', seasons: '2011' })).rejects.toMatchObject({ code: 'BACKTEST_IN_SAMPLE', kind: 'input' });
-    await expect(call(engine, 'ml.backtest', { model: 'through-2011', seasons: '2010-2012' })).rejects.toMatchObject({ code: 'BACKTEST_IN_SAMPLE' });
+    await expect(call(engine, 'ml.backtest', { model: 'through-2011', seasons: '2011' })).rejects.toMatchObject({
+      code: 'BACKTEST_IN_SAMPLE',
+      kind: 'input',
+    });
+    await expect(call(engine, 'ml.backtest', { model: 'through-2011', seasons: '2010-2012' })).rejects.toMatchObject({
+      code: 'BACKTEST_IN_SAMPLE',
+    });
     expect((await engine.runs.list({ kind: 'backtest', limit: 100 })).length).toBe(before);
   });
 
   it('backtests a model out of sample against the rule-based baselines on the same games, with CIs, deflated Sharpe and PBO', async () => {
     await runJob(engine, 'ml.train', { train: '2010', valid: '2011', name: 'for-2012', ...FAST });
-    const job = await runJob(engine, 'ml.backtest', { model: 'for-2012', seasons: '2012', strategy: ['edge', 'kelly'], bootstrapResamples: 200 });
+    const job = await runJob(engine, 'ml.backtest', {
+      model: 'for-2012',
+      seasons: '2012',
+      strategy: ['edge', 'kelly'],
+      bootstrapResamples: 200,
+    });
     expect(job.state, job.error ?? '').toBe('completed');
     const r = jobResult(job, 'ml.backtest');
-    expect(r.strategies.map((s) => s.label)).toEqual(['edge>=0.02', 'kelly 0.25 cap 0.05', 'home', 'favorite', 'underdog', 'elo edge>=0.02']);
+    expect(r.strategies.map((s) => s.label)).toEqual([
+      'edge>=0.02',
+      'kelly 0.25 cap 0.05',
+      'home',
+      'favorite',
+      'underdog',
+      'elo edge>=0.02',
+    ]);
     const home = r.strategies.find((s) => s.label === 'home')!;
     expect(home.bets).toBe(r.games);
     // A season of games gives every strategy enough bets for a bootstrap interval, so each must have one.

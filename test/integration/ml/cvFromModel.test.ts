@@ -11,9 +11,22 @@ describe('ml cv --model: the CV trains each fold the way the model was trained',
   });
   afterAll(async () => cleanup());
 
-  it('takes target, features, LightGBM parameters and boosting settings from the model\'s training run, typed', async () => {
-    await runJobResult(engine, 'ml.train', { target: 'home_win', train: '2010', valid: '2011', name: 'tuned', ...FAST, params: { ...FAST.params, num_leaves: 7, extra_trees: true } });
-    const cv = await runJobResult(engine, 'ml.cv', { model: 'tuned', seasons: '2010-2012', scheme: 'season-forward', splits: 1, name: 'cv-of-tuned' });
+  it("takes target, features, LightGBM parameters and boosting settings from the model's training run, typed", async () => {
+    await runJobResult(engine, 'ml.train', {
+      target: 'home_win',
+      train: '2010',
+      valid: '2011',
+      name: 'tuned',
+      ...FAST,
+      params: { ...FAST.params, num_leaves: 7, extra_trees: true },
+    });
+    const cv = await runJobResult(engine, 'ml.cv', {
+      model: 'tuned',
+      seasons: '2010-2012',
+      scheme: 'season-forward',
+      splits: 1,
+      name: 'cv-of-tuned',
+    });
     const run = await engine.runs.get(cv.runId);
     expect(run.target).toBe('home_win');
     expect(run.featureSet).toBe('default');
@@ -35,7 +48,13 @@ describe('ml cv --model: the CV trains each fold the way the model was trained',
     await runJobResult(engine, 'ml.train', { target: 'home_win', train: '2010', name: 'no-valid', numBoostRound: 20, params: FAST.params });
     const trained = (await engine.runs.list({ search: 'no-valid', kind: 'train', limit: 1 }))[0];
     expect(trained.params).not.toHaveProperty('earlyStoppingRounds');
-    const cv = await runJobResult(engine, 'ml.cv', { model: 'no-valid', seasons: '2010-2012', scheme: 'season-forward', splits: 1, seed: 9 });
+    const cv = await runJobResult(engine, 'ml.cv', {
+      model: 'no-valid',
+      seasons: '2010-2012',
+      scheme: 'season-forward',
+      splits: 1,
+      seed: 9,
+    });
     const run = await engine.runs.get(cv.runId);
     expect(run.params).toMatchObject({ numBoostRound: 20, earlyStoppingRounds: DEFAULT_EARLY_STOPPING_ROUNDS, seed: 9 });
   });

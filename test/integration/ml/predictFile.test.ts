@@ -64,7 +64,9 @@ describe('ml predict --input FILE --out FILE (real DuckDB, real LightGBM in a wo
     const out = join(dir, 'scores.parquet');
     const job = await runJob(engine, 'ml.predict', { model: 'scorer', input: parquetIn, out });
     expect(job.state, job.error ?? '').toBe('completed');
-    const rows = await engine.workspace.all<{ date: string; home: string; away: string; p: number }>(`SELECT * FROM read_parquet(?)`, [out]);
+    const rows = await engine.workspace.all<{ date: string; home: string; away: string; p: number }>(`SELECT * FROM read_parquet(?)`, [
+      out,
+    ]);
     expect(rows).toHaveLength(25);
     expect(Object.keys(rows[0])).toEqual(['date', 'home', 'away', 'p']);
     expect(rows[0].date).toMatch(/^2012-\d\d-\d\d$/);
@@ -79,24 +81,36 @@ describe('ml predict --input FILE --out FILE (real DuckDB, real LightGBM in a wo
     const keep = head.map((c, k) => (c === a || c === b ? -1 : k)).filter((k) => k >= 0);
     writeFileSync(join(dir, 'partial.csv'), `${lines.map((l) => keep.map((k) => l.split(',')[k]).join(',')).join('\n')}\n`);
     const jobsBefore = (await call(engine, 'jobs.list', { limit: 1000 })).jobs.length;
-    const err = await call(engine, 'ml.predict', { model: 'scorer', input: join(dir, 'partial.csv'), out: join(dir, 'never.csv') }).catch((e: unknown) => e);
+    const err = await call(engine, 'ml.predict', { model: 'scorer', input: join(dir, 'partial.csv'), out: join(dir, 'never.csv') }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'MISSING_FEATURE_COLUMNS', kind: 'input' });
     expect((err as Error).message).toContain(a);
     expect((err as Error).message).toContain(b);
     expect((await call(engine, 'jobs.list', { limit: 1000 })).jobs.length).toBe(jobsBefore);
   });
 
-  it('makes --input and --out absolute against the caller\'s working directory on the command line', async () => {
+  it("makes --input and --out absolute against the caller's working directory on the command line", async () => {
     let inv: Invocation | undefined;
     await buildProgram(async (i) => {
       inv = i;
     }).parseAsync(['ml', 'predict', '--model', 'scorer', '--input', 'in/games.csv', '--out', '../scores.parquet'], { from: 'user' });
-    expect(inv?.kind === 'op' ? inv.input : null).toEqual({ model: 'scorer', input: join(process.cwd(), 'in/games.csv'), out: join(process.cwd(), '../scores.parquet') });
+    expect(inv?.kind === 'op' ? inv.input : null).toEqual({
+      model: 'scorer',
+      input: join(process.cwd(), 'in/games.csv'),
+      out: join(process.cwd(), '../scores.parquet'),
+    });
   });
 
   it('refuses relative --out and --input paths, which would resolve against the engine rather than the caller', async () => {
-    await expect(call(engine, 'ml.predict', { model: 'scorer', input: join(dir, 'games.csv'), out: 'relative.csv' })).rejects.toMatchObject({ code: 'PATH_NOT_ABSOLUTE', kind: 'usage' });
-    await expect(call(engine, 'ml.predict', { model: 'scorer', input: 'games.csv', out: join(dir, 'x.csv') })).rejects.toMatchObject({ code: 'PATH_NOT_ABSOLUTE' });
-    await expect(call(engine, 'ml.predict', { model: 'scorer', input: join(dir, 'games.csv') })).rejects.toMatchObject({ code: 'PREDICT_INPUT_NEEDS_OUT' });
+    await expect(call(engine, 'ml.predict', { model: 'scorer', input: join(dir, 'games.csv'), out: 'relative.csv' })).rejects.toMatchObject(
+      { code: 'PATH_NOT_ABSOLUTE', kind: 'usage' },
+    );
+    await expect(call(engine, 'ml.predict', { model: 'scorer', input: 'games.csv', out: join(dir, 'x.csv') })).rejects.toMatchObject({
+      code: 'PATH_NOT_ABSOLUTE',
+    });
+    await expect(call(engine, 'ml.predict', { model: 'scorer', input: join(dir, 'games.csv') })).rejects.toMatchObject({
+      code: 'PREDICT_INPUT_NEEDS_OUT',
+    });
   });
 });

@@ -42,9 +42,30 @@ describe('ml train and the run store (real DuckDB, real LightGBM in the worker p
   });
 
   it('gives the same model and the same numbers for the same seed, and different ones for another seed', async () => {
-    const a = await runJobResult(engine, 'ml.train', { train: '2010', valid: '2011', name: 'seed-a', seed: 5, ...FAST, params: { ...FAST.params, bagging_fraction: 0.7, feature_fraction: 0.7 } });
-    const b = await runJobResult(engine, 'ml.train', { train: '2010', valid: '2011', name: 'seed-b', seed: 5, ...FAST, params: { ...FAST.params, bagging_fraction: 0.7, feature_fraction: 0.7 } });
-    const c = await runJobResult(engine, 'ml.train', { train: '2010', valid: '2011', name: 'seed-c', seed: 6, ...FAST, params: { ...FAST.params, bagging_fraction: 0.7, feature_fraction: 0.7 } });
+    const a = await runJobResult(engine, 'ml.train', {
+      train: '2010',
+      valid: '2011',
+      name: 'seed-a',
+      seed: 5,
+      ...FAST,
+      params: { ...FAST.params, bagging_fraction: 0.7, feature_fraction: 0.7 },
+    });
+    const b = await runJobResult(engine, 'ml.train', {
+      train: '2010',
+      valid: '2011',
+      name: 'seed-b',
+      seed: 5,
+      ...FAST,
+      params: { ...FAST.params, bagging_fraction: 0.7, feature_fraction: 0.7 },
+    });
+    const c = await runJobResult(engine, 'ml.train', {
+      train: '2010',
+      valid: '2011',
+      name: 'seed-c',
+      seed: 6,
+      ...FAST,
+      params: { ...FAST.params, bagging_fraction: 0.7, feature_fraction: 0.7 },
+    });
     expect(b.metrics).toEqual(a.metrics);
     expect(b.bestIteration).toBe(a.bestIteration);
     const store = engine.runs;
@@ -80,6 +101,9 @@ describe('ml train and the run store (real DuckDB, real LightGBM in the worker p
   });
 
   it('refuses a bad filter with a usage error that shows the syntax', async () => {
-    await expect(call(engine, 'ml.runs.list', { filter: ['logLoss is small'] })).rejects.toMatchObject({ code: 'BAD_RUN_FILTER', kind: 'usage' });
+    await expect(call(engine, 'ml.runs.list', { filter: ['logLoss is small'] })).rejects.toMatchObject({
+      code: 'BAD_RUN_FILTER',
+      kind: 'usage',
+    });
   });
 });

@@ -13,7 +13,12 @@ describe('boosting rounds without a validation window', () => {
   afterAll(async () => cleanup());
 
   it("stops at LightGBM's default round count when nothing can stop it early, and says it evaluated on the training games", async () => {
-    const job = await runJob(engine, 'ml.train', { target: 'home_win', features: 'default', train: '2010', params: { learning_rate: 0.1, min_data_in_leaf: 50 } });
+    const job = await runJob(engine, 'ml.train', {
+      target: 'home_win',
+      features: 'default',
+      train: '2010',
+      params: { learning_rate: 0.1, min_data_in_leaf: 50 },
+    });
     expect(job.state, job.error ?? '').toBe('completed');
     const result = jobResult(job, 'ml.train');
     expect(result.iterations).toBe(DEFAULT_ROUNDS_WITHOUT_VALIDATION);

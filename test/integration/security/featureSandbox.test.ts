@@ -38,7 +38,15 @@ afterEach(() => {
   expect(readdirSync(outside)).toEqual([]);
 });
 
-const definition = (name: string, computation: string) => ({ name, description: 'attack', dtype: 'double' as const, computation, freshnessSlaHours: 24, owner: 'mallory', tags: [] });
+const definition = (name: string, computation: string) => ({
+  name,
+  description: 'attack',
+  dtype: 'double' as const,
+  computation,
+  freshnessSlaHours: 24,
+  owner: 'mallory',
+  tags: [],
+});
 
 /** Registers one definition and returns the error it was refused with. */
 async function refusal(name: string, computation: string, opts: { skipLeakageCheck?: boolean } = {}): Promise<BullpenError> {
@@ -51,14 +59,42 @@ async function refusal(name: string, computation: string, opts: { skipLeakageChe
 }
 
 const escapes = (dir: string): { name: string; computation: string; code: RegExp }[] => [
-  { name: 'copy_out', computation: `SELECT game_id, 1 AS value FROM games) q; COPY games TO '${dir}/games.csv'; SELECT * FROM (SELECT 1`, code: /FEATURE_SQL/ },
+  {
+    name: 'copy_out',
+    computation: `SELECT game_id, 1 AS value FROM games) q; COPY games TO '${dir}/games.csv'; SELECT * FROM (SELECT 1`,
+    code: /FEATURE_SQL/,
+  },
   { name: 'copy_only', computation: `COPY games TO '${dir}/games2.csv'`, code: /FEATURE_SQL_NOT_SELECT|FEATURE_COMPUTATION_FAILED/ },
-  { name: 'read_file', computation: `SELECT game_id, CAST((SELECT content FROM read_text('/etc/passwd')) AS DOUBLE) AS value FROM games`, code: /FEATURE_COMPUTATION_FAILED/ },
-  { name: 'glob_dir', computation: `SELECT game_id, (SELECT count(*) FROM glob('/root/*'))::DOUBLE AS value FROM games`, code: /FEATURE_COMPUTATION_FAILED/ },
-  { name: 'attach_db', computation: `SELECT game_id, 1 AS value FROM games) q; ATTACH '${dir}/evil.duckdb' AS evil; SELECT * FROM (SELECT 1`, code: /FEATURE_SQL/ },
-  { name: 'install_ext', computation: `SELECT game_id, 1 AS value FROM games) q; INSTALL httpfs FROM 'http://127.0.0.1:9/'; SELECT * FROM (SELECT 1`, code: /FEATURE_SQL/ },
-  { name: 'commit_guard', computation: `SELECT game_id, 1 AS value FROM games) q; COMMIT; BEGIN TRANSACTION; SELECT * FROM (SELECT 1`, code: /FEATURE_SQL/ },
-  { name: 'delete_odds', computation: `SELECT game_id, 1 AS value FROM games) q; DELETE FROM odds; SELECT * FROM (SELECT 1`, code: /FEATURE_SQL/ },
+  {
+    name: 'read_file',
+    computation: `SELECT game_id, CAST((SELECT content FROM read_text('/etc/passwd')) AS DOUBLE) AS value FROM games`,
+    code: /FEATURE_COMPUTATION_FAILED/,
+  },
+  {
+    name: 'glob_dir',
+    computation: `SELECT game_id, (SELECT count(*) FROM glob('/root/*'))::DOUBLE AS value FROM games`,
+    code: /FEATURE_COMPUTATION_FAILED/,
+  },
+  {
+    name: 'attach_db',
+    computation: `SELECT game_id, 1 AS value FROM games) q; ATTACH '${dir}/evil.duckdb' AS evil; SELECT * FROM (SELECT 1`,
+    code: /FEATURE_SQL/,
+  },
+  {
+    name: 'install_ext',
+    computation: `SELECT game_id, 1 AS value FROM games) q; INSTALL httpfs FROM 'http://127.0.0.1:9/'; SELECT * FROM (SELECT 1`,
+    code: /FEATURE_SQL/,
+  },
+  {
+    name: 'commit_guard',
+    computation: `SELECT game_id, 1 AS value FROM games) q; COMMIT; BEGIN TRANSACTION; SELECT * FROM (SELECT 1`,
+    code: /FEATURE_SQL/,
+  },
+  {
+    name: 'delete_odds',
+    computation: `SELECT game_id, 1 AS value FROM games) q; DELETE FROM odds; SELECT * FROM (SELECT 1`,
+    code: /FEATURE_SQL/,
+  },
   { name: 'comment_tail', computation: `SELECT game_id, 1 AS value FROM games --`, code: /never/ },
   { name: 'set_config', computation: `SET enable_external_access = true`, code: /FEATURE_SQL_NOT_SELECT/ },
   { name: 'pragma', computation: `PRAGMA database_list`, code: /FEATURE_SQL_NOT_(SELECT|ONE_STATEMENT)/ },
@@ -78,19 +114,29 @@ describe('feature SQL runs only in the sandbox', () => {
   }
 
   it('lets a trailing line comment neither swallow the wrapper nor fail a sound computation', async () => {
-    const r = await registerFeatures(ws, { features: [definition('commented', 'SELECT game_id, 1 AS value FROM games -- one per game')], sets: [] });
+    const r = await registerFeatures(ws, {
+      features: [definition('commented', 'SELECT game_id, 1 AS value FROM games -- one per game')],
+      sets: [],
+    });
     expect(r.features[0].outcome).toBe('created');
   });
 
   it('refuses a non-SELECT even when the leakage check is skipped', async () => {
     const before = await fingerprint(ws);
-    const err = await refusal('skip_copy', `SELECT game_id, 1 AS value FROM games) q; COPY games TO '${outside}/skip.csv'; SELECT * FROM (SELECT 1`, { skipLeakageCheck: true });
+    const err = await refusal(
+      'skip_copy',
+      `SELECT game_id, 1 AS value FROM games) q; COPY games TO '${outside}/skip.csv'; SELECT * FROM (SELECT 1`,
+      { skipLeakageCheck: true },
+    );
     expect(err.code).toMatch(/FEATURE_SQL/);
     expect(await fingerprint(ws)).toEqual(before);
   });
 
   it('reads no file into an error message', async () => {
-    const err = await refusal('leak_text', `SELECT game_id, CAST((SELECT content FROM read_text('/etc/hostname')) AS DOUBLE) AS value FROM games`);
+    const err = await refusal(
+      'leak_text',
+      `SELECT game_id, CAST((SELECT content FROM read_text('/etc/hostname')) AS DOUBLE) AS value FROM games`,
+    );
     expect(err.message).toMatch(/disabled by configuration/);
   });
 
@@ -132,7 +178,9 @@ describe('feature SQL runs only in the sandbox', () => {
   it('stops a computation that runs past the time limit', async () => {
     process.env.BULLPEN_FEATURE_SQL_TIMEOUT_MS = '300';
     try {
-      const err = await refusal('slow', `SELECT game_id, (SELECT sum(range) FROM range(10000000000))::DOUBLE AS value FROM games`, { skipLeakageCheck: true });
+      const err = await refusal('slow', `SELECT game_id, (SELECT sum(range) FROM range(10000000000))::DOUBLE AS value FROM games`, {
+        skipLeakageCheck: true,
+      });
       expect(err.code).toBe('FEATURE_TIMEOUT');
     } finally {
       delete process.env.BULLPEN_FEATURE_SQL_TIMEOUT_MS;
@@ -142,7 +190,9 @@ describe('feature SQL runs only in the sandbox', () => {
   it('stops a computation that needs more than the memory limit', async () => {
     process.env.BULLPEN_FEATURE_SQL_MEMORY = '64MB';
     try {
-      const err = await refusal('hungry', `SELECT game_id, (SELECT len(list(range)) FROM range(100000000))::DOUBLE AS value FROM games`, { skipLeakageCheck: true });
+      const err = await refusal('hungry', `SELECT game_id, (SELECT len(list(range)) FROM range(100000000))::DOUBLE AS value FROM games`, {
+        skipLeakageCheck: true,
+      });
       expect(err.code).toBe('FEATURE_MEMORY');
     } finally {
       delete process.env.BULLPEN_FEATURE_SQL_MEMORY;

@@ -17,7 +17,9 @@ import { fingerprint, fixture, tempWorkspace } from '../data/workspaceFixture';
 
 const BIN = resolve(__dirname, '../../../bin/bullpen.js');
 const GAME_LOG = fixture('retrosheet', 'GL2016mini.TXT');
-const GAME_LOG_LINES = readFileSync(GAME_LOG, 'latin1').split('\n').filter((l) => l.trim() !== '');
+const GAME_LOG_LINES = readFileSync(GAME_LOG, 'latin1')
+  .split('\n')
+  .filter((l) => l.trim() !== '');
 /** The first game of GL2016mini.TXT: BOS at NYA on 4 April 2016, final 5–3 for the Yankees. */
 const FIRST_GAME = 'NYA201604040';
 const FIRST_RESULT = { status: 'final', homeScore: 5, awayScore: 3 };
@@ -87,7 +89,13 @@ describe('results are never undone silently', () => {
     expect(err.message).toContain('final, home 5 – away 3');
     expect(err.message).toContain('scheduled, no score');
     expect(err.message).toContain('--replace-results');
-    expect(err.details).toMatchObject({ gameId: FIRST_GAME, line: 2, before: FIRST_RESULT, after: { status: 'scheduled', homeScore: null, awayScore: null }, count: 1 });
+    expect(err.details).toMatchObject({
+      gameId: FIRST_GAME,
+      line: 2,
+      before: FIRST_RESULT,
+      after: { status: 'scheduled', homeScore: null, awayScore: null },
+      count: 1,
+    });
     expect(await gamesChecksum()).toBe(checksum);
     expect(await fingerprint(ws)).toEqual(before);
   });
@@ -95,9 +103,19 @@ describe('results are never undone silently', () => {
   it('with replaceResults applies the row, reports the replaced result and logs it with the import', async () => {
     const file = write('slate.csv', `${GAMES_HEADER}\n2016-04-04,NYA,BOS,0,,\n`);
     const r = await importGames(ws, [file], { replaceResults: true });
-    const change = { gameId: FIRST_GAME, file: 'slate.csv', line: 2, before: FIRST_RESULT, after: { status: 'scheduled', homeScore: null, awayScore: null } };
+    const change = {
+      gameId: FIRST_GAME,
+      file: 'slate.csv',
+      line: 2,
+      before: FIRST_RESULT,
+      after: { status: 'scheduled', homeScore: null, awayScore: null },
+    };
     expect(r.changedResults).toEqual([change]);
-    expect(await ws.one(`SELECT status, home_score, away_score FROM games WHERE game_id = ?`, [FIRST_GAME])).toEqual({ status: 'scheduled', home_score: null, away_score: null });
+    expect(await ws.one(`SELECT status, home_score, away_score FROM games WHERE game_id = ?`, [FIRST_GAME])).toEqual({
+      status: 'scheduled',
+      home_score: null,
+      away_score: null,
+    });
     const logged = await ws.value<string>(`SELECT details::VARCHAR FROM imports WHERE id = ?`, [r.importId]);
     expect(JSON.parse(logged as string)).toEqual({ changedResults: [change] });
   });
@@ -120,7 +138,9 @@ describe('results are never undone silently', () => {
     expect(err.message).toContain(FIRST_GAME);
     expect(await gamesChecksum()).toBe(checksum);
     const r = await importRetrosheet(ws, [changed], { replaceResults: true });
-    expect(r.changedResults).toEqual([{ gameId: FIRST_GAME, file: 'GL2016fixed.TXT', line: 1, before: FIRST_RESULT, after: { ...FIRST_RESULT, homeScore: 9 } }]);
+    expect(r.changedResults).toEqual([
+      { gameId: FIRST_GAME, file: 'GL2016fixed.TXT', line: 1, before: FIRST_RESULT, after: { ...FIRST_RESULT, homeScore: 9 } },
+    ]);
     expect(await ws.value(`SELECT home_score FROM games WHERE game_id = ?`, [FIRST_GAME])).toBe(9);
   });
 
@@ -256,7 +276,9 @@ describe('encodings and binary files are named, not parsed', () => {
   }
 
   it('names the encoding of a UTF-16 file inside a .gz too', async () => {
-    const err = await failure(importRetrosheet(ws, [write('GL16.TXT.gz', gzipSync(Buffer.from(readFileSync(GAME_LOG, 'latin1'), 'utf16le')))]));
+    const err = await failure(
+      importRetrosheet(ws, [write('GL16.TXT.gz', gzipSync(Buffer.from(readFileSync(GAME_LOG, 'latin1'), 'utf16le')))]),
+    );
     expect(err.code).toBe('FILE_ENCODING');
     expect(err.message).toContain('UTF-16LE');
   });
@@ -277,8 +299,22 @@ describe('empty files are input errors', () => {
     ['an empty .gz', () => importRetrosheet(ws, [write('GL2016.TXT.gz', gzipSync(Buffer.alloc(0)))])],
     ['a zip of an empty file', () => importRetrosheet(ws, [write('GL2016.zip', zipSync({ 'GL2016.TXT': new Uint8Array(0) }))])],
     ['a games CSV with only a header', () => importGames(ws, [write('games.csv', header(GAMES_HEADER))])],
-    ['a generic odds CSV with only a header', () => importGenericOdds(ws, [write('odds.csv', header('date,home,away,book,ml_home,ml_away'))])],
-    ['a Pinnacle per-game file with only a header', () => importPinnacle(ws, [write('mlb2016_games.csv', header('game_id,start_utc,away_team,home_team,doubleheader_game,open_entered_utc,open_ml_away,open_ml_home,close_entered_utc,close_ml_away,close_ml_home,close_total,close_total_over,close_total_under,close_spread_away,close_spread_us_away,close_spread_us_home'))])],
+    [
+      'a generic odds CSV with only a header',
+      () => importGenericOdds(ws, [write('odds.csv', header('date,home,away,book,ml_home,ml_away'))]),
+    ],
+    [
+      'a Pinnacle per-game file with only a header',
+      () =>
+        importPinnacle(ws, [
+          write(
+            'mlb2016_games.csv',
+            header(
+              'game_id,start_utc,away_team,home_team,doubleheader_game,open_entered_utc,open_ml_away,open_ml_home,close_entered_utc,close_ml_away,close_ml_home,close_total,close_total_over,close_total_under,close_spread_away,close_spread_us_away,close_spread_us_home',
+            ),
+          ),
+        ]),
+    ],
   ];
   for (const [label, run] of cases) {
     it(`refuses ${label} with FILE_EMPTY and changes nothing`, async () => {
@@ -336,7 +372,12 @@ describe('through the built CLI (exit 3 for each refusal)', () => {
   let workspace: string;
   const bullpen = (...args: string[]) => {
     const r = spawnSync(process.execPath, [BIN, ...args, '--json', '--workspace', workspace], { encoding: 'utf8' });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: JSON.parse(r.stdout || 'null') as { error?: { code: string; message: string } } & Record<string, unknown> };
+    return {
+      code: r.status,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      json: JSON.parse(r.stdout || 'null') as { error?: { code: string; message: string } } & Record<string, unknown>,
+    };
   };
   const cliFile = (name: string, content: string | Uint8Array) => {
     const p = join(cliDir, name);
@@ -357,7 +398,15 @@ describe('through the built CLI (exit 3 for each refusal)', () => {
     expect(refused.json.error?.code).toBe('RESULT_CHANGED');
     const replaced = bullpen('data', 'import', 'games', slate, '--replace-results');
     expect(replaced.code, replaced.stderr).toBe(0);
-    expect(replaced.json.changedResults).toEqual([{ gameId: FIRST_GAME, file: 'slate.csv', line: 2, before: FIRST_RESULT, after: { status: 'scheduled', homeScore: null, awayScore: null } }]);
+    expect(replaced.json.changedResults).toEqual([
+      {
+        gameId: FIRST_GAME,
+        file: 'slate.csv',
+        line: 2,
+        before: FIRST_RESULT,
+        after: { status: 'scheduled', homeScore: null, awayScore: null },
+      },
+    ]);
   });
 
   it('exits 3 for a bomb, a nested archive, an empty file, a future result and a password file, never printing its content', async () => {

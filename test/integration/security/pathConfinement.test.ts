@@ -43,7 +43,10 @@ async function op(server: { origin: string }, token: string, name: string, input
 }
 
 /** Runs the built CLI as a separate process, as a user would. */
-function bullpen(args: string[], cwd?: string): { code: number | null; stdout: string; stderr: string; json: { error?: { code: string; message: string } } & Record<string, unknown> } {
+function bullpen(
+  args: string[],
+  cwd?: string,
+): { code: number | null; stdout: string; stderr: string; json: { error?: { code: string; message: string } } & Record<string, unknown> } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, env: { ...process.env, BULLPEN_WORKSPACE: '' } });
   let json = {};
   try {
@@ -111,7 +114,11 @@ describe('file paths over the served API: the URL token reads only uploads and w
   });
 
   it('imports a file the page uploaded, as the Import panel does', async () => {
-    const up = await op(server, server.token, 'data.upload', { name: 'GL2016mini.TXT', offset: 0, base64: readFileSync(GAME_LOG).toString('base64') });
+    const up = await op(server, server.token, 'data.upload', {
+      name: 'GL2016mini.TXT',
+      offset: 0,
+      base64: readFileSync(GAME_LOG).toString('base64'),
+    });
     expect(up.status, up.text).toBe(200);
     const imported = await op(server, server.token, 'data.importRetrosheet', { files: [up.body.path] });
     expect(imported.status, imported.text).toBe(200);
@@ -243,7 +250,10 @@ describe('file paths through the CLI: exports never replace a database and appea
 
   it('refuses to export over the open workspace (exit 3), which still opens with its games', () => {
     expect(gamesIn(tmp.path)).toBe(MINI_GAMES);
-    const r = bullpen(['data', 'export', 'teams', '--out', 'workspace.duckdb', '--format', 'csv', '--json', '--workspace', 'workspace.duckdb'], tmp.dir);
+    const r = bullpen(
+      ['data', 'export', 'teams', '--out', 'workspace.duckdb', '--format', 'csv', '--json', '--workspace', 'workspace.duckdb'],
+      tmp.dir,
+    );
     expect(r.code, r.stderr).toBe(3);
     expect(r.json.error?.code).toBe('WOULD_OVERWRITE_WORKSPACE');
     expect(r.stderr.trim().split('\n').at(-1)).toContain(tmp.path);
@@ -278,7 +288,9 @@ describe('file paths through the CLI: exports never replace a database and appea
   it('leaves the old file untouched and no temp file behind when the export fails midway', async () => {
     const ws = await Workspace.open(tmp.path);
     // A view that fails only after many rows were produced: the COPY has begun writing when it errors.
-    await ws.run(`CREATE VIEW fails_midway AS SELECT i, CASE WHEN i > 150000 THEN error('row ' || i || ' cannot be exported') ELSE i END AS v FROM range(200000) t(i)`);
+    await ws.run(
+      `CREATE VIEW fails_midway AS SELECT i, CASE WHEN i > 150000 THEN error('row ' || i || ' cannot be exported') ELSE i END AS v FROM range(200000) t(i)`,
+    );
     ws.close();
     const target = join(tmp.dir, 'midway.csv');
     writeFileSync(target, 'previous export\n');
@@ -301,14 +313,20 @@ describe('file paths through the CLI: exports never replace a database and appea
   it('refuses a missing folder with exit 3 naming it', () => {
     const r = bullpen(['data', 'export', 'games', '--out', join(tmp.dir, 'nope', 'x.csv'), '--json', '--workspace', tmp.path]);
     expect(r.code).toBe(3);
-    expect(r.json.error).toMatchObject({ code: 'FOLDER_NOT_FOUND', message: expect.stringContaining(`folder ${join(tmp.dir, 'nope')} does not exist`) });
+    expect(r.json.error).toMatchObject({
+      code: 'FOLDER_NOT_FOUND',
+      message: expect.stringContaining(`folder ${join(tmp.dir, 'nope')} does not exist`),
+    });
   });
 
   it('on a served workspace: the CLI (owner token from the 0600 server file) keeps its own paths, the URL token does not', async () => {
     const ws = join(tmp.dir, 'served.duckdb');
     const allowed = join(tmp.dir, 'allowed-by-flag');
     mkdirSync(allowed);
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json', '--workspace', ws, '--allow-write', allowed], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BULLPEN_AUTO_DEMO: '0' } });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json', '--workspace', ws, '--allow-write', allowed], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BULLPEN_AUTO_DEMO: '0' },
+    });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
       const first = await new Promise<string>((r) => createInterface({ input: child.stdout }).once('line', r));
@@ -360,7 +378,16 @@ describe('file paths through the CLI: exports never replace a database and appea
   });
 
   it('refuses --allow-write of a folder that does not exist (exit 2)', () => {
-    const r = bullpen(['serve', '--port', '0', '--json', '--workspace', join(tmp.dir, 'x.duckdb'), '--allow-write', join(tmp.dir, 'missing')]);
+    const r = bullpen([
+      'serve',
+      '--port',
+      '0',
+      '--json',
+      '--workspace',
+      join(tmp.dir, 'x.duckdb'),
+      '--allow-write',
+      join(tmp.dir, 'missing'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.json.error?.code).toBe('BAD_ALLOW_WRITE');
   });

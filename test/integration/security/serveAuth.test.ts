@@ -134,7 +134,12 @@ describe('bullpen serve refuses every way around its token', () => {
     ['WebSocket upgrade with no token', () => upgrade('/api/events'), 401, 'UNAUTHORIZED'],
     ['WebSocket upgrade with a wrong token', () => upgrade('/api/events?token=wrong'), 401, 'UNAUTHORIZED'],
     ['WebSocket upgrade with ?token=a&token=b', () => upgrade('/api/events?token=a&token=b'), 401, 'UNAUTHORIZED'],
-    ['WebSocket upgrade with the right token twice', () => upgrade(`/api/events?token=${server.token}&token=${server.token}`), 401, 'UNAUTHORIZED'],
+    [
+      'WebSocket upgrade with the right token twice',
+      () => upgrade(`/api/events?token=${server.token}&token=${server.token}`),
+      401,
+      'UNAUTHORIZED',
+    ],
   ])('refuses %s', async (_name, request, status, code) => {
     const res = await rawExchange(server.port, request());
     expect(res.status).toBe(status);
@@ -162,15 +167,23 @@ describe('bullpen serve refuses every way around its token', () => {
     for (const body of ['['.repeat(100_000) + ']'.repeat(100_000), '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000)]) {
       const res = await rawExchange(server.port, post('/api/ops/jobs.list', { token: server.token, body }));
       expect(res.status).toBe(400);
-      expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'JSON_TOO_DEEP', message: expect.stringMatching(/deeper than \d+ levels/) } });
+      expect(JSON.parse(res.body)).toMatchObject({
+        error: { code: 'JSON_TOO_DEEP', message: expect.stringMatching(/deeper than \d+ levels/) },
+      });
     }
     // Brackets inside strings are text, not nesting.
-    const inString = await rawExchange(server.port, post('/api/ops/ml.runs.list', { token: server.token, body: JSON.stringify({ search: '['.repeat(10_000) }) }));
+    const inString = await rawExchange(
+      server.port,
+      post('/api/ops/ml.runs.list', { token: server.token, body: JSON.stringify({ search: '['.repeat(10_000) }) }),
+    );
     expect(inString.status).toBe(200);
   });
 
   it('answers long values with 4xx, never 5xx', async () => {
-    const longName = await rawExchange(server.port, post('/api/ops/ml.train', { token: server.token, body: JSON.stringify({ train: '2000-2014', name: 'x'.repeat(500_000) }) }));
+    const longName = await rawExchange(
+      server.port,
+      post('/api/ops/ml.train', { token: server.token, body: JSON.stringify({ train: '2000-2014', name: 'x'.repeat(500_000) }) }),
+    );
     expect(longName.status).toBe(400);
     expect(errorCode(longName.body)).toBe('INVALID_INPUT');
     const longPath = await rawExchange(server.port, post(`/api/ops/${'a'.repeat(20_000)}`, { token: server.token }));
@@ -224,7 +237,9 @@ describe('`bullpen serve` announces itself owner-only and is found through a sym
   });
 
   it('writes <workspace>.serve.json with mode 0600, and a CLI naming the workspace by a symlink goes through the server', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--json', '--port', '0', '--workspace', tmp.path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--json', '--port', '0', '--workspace', tmp.path], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     serve = child;
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -271,7 +286,8 @@ describe('run search is literal: % and _ are not wildcards', () => {
     await tmp?.cleanup();
   });
 
-  const names = async (q: { search?: string; filters?: string[] }): Promise<string[]> => (await store.list({ ...q, limit: 100 })).map((r) => r.name).sort();
+  const names = async (q: { search?: string; filters?: string[] }): Promise<string[]> =>
+    (await store.list({ ...q, limit: 100 })).map((r) => r.name).sort();
 
   it('matches %, _ and \\ in --search as themselves', async () => {
     expect(await names({ search: '100%' })).toEqual(['edge 100%']);

@@ -7,7 +7,7 @@ import { exportTable } from '../../../src-main/engine/data/exportTable';
 import { userFileMode } from '../../../src-main/engine/files/privateFiles';
 
 /** A workspace in a folder others can read must not hand them its write-ahead log after a checkpoint. */
-describe('workspace files stay private for the engine\'s whole life', () => {
+describe("workspace files stay private for the engine's whole life", () => {
   let dir: string;
   let engine: Engine;
   beforeAll(async () => {
@@ -29,7 +29,7 @@ describe('workspace files stay private for the engine\'s whole life', () => {
     expect(statSync(ws.path).mode & 0o077).toBe(0);
   });
 
-  it('gives an export the mode the user\'s own umask would give it', async () => {
+  it("gives an export the mode the user's own umask would give it", async () => {
     const out = join(dir, 'teams.csv');
     await exportTable(engine.workspace, 'teams', 'csv', out);
     expect(statSync(out).mode & 0o777).toBe(userFileMode());

@@ -22,7 +22,8 @@ describe('the API contract', () => {
   it('names only input fields as CLI positionals', () => {
     for (const name of opNames) {
       const shape = (ops[name].input as z.ZodObject).shape as Record<string, unknown>;
-      for (const p of ops[name].cli?.positionals ?? []) expect(Object.keys(shape), `${name} positional ${p}`).toContain(p.replace(/\.\.\.$/, ''));
+      for (const p of ops[name].cli?.positionals ?? [])
+        expect(Object.keys(shape), `${name} positional ${p}`).toContain(p.replace(/\.\.\.$/, ''));
     }
   });
 

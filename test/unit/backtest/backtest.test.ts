@@ -45,7 +45,9 @@ describe('backtest arithmetic on hand-computed fixtures', () => {
     expect(m.hitRate).toBe(0.5);
     expect(m.profit).toBeCloseTo(2 / 3 + 1.2 - 2, 12);
     expect(m.roi).toBeCloseTo((2 / 3 + 1.2 - 2) / 4, 12);
-    expect([...r.daily.equity]).toEqual([100 + 2 / 3 + 1.2, 100 + 2 / 3 + 1.2 - 1, 100 + 2 / 3 + 1.2 - 2].map((x) => expect.closeTo(x, 12)));
+    expect([...r.daily.equity]).toEqual(
+      [100 + 2 / 3 + 1.2, 100 + 2 / 3 + 1.2 - 1, 100 + 2 / 3 + 1.2 - 2].map((x) => expect.closeTo(x, 12)),
+    );
     expect(m.maxDrawdown).toBeCloseTo(2 / (100 + 2 / 3 + 1.2), 12);
     expect(m.longestLosingStreak).toBe(2);
     expect(m.finalBankroll).toBeCloseTo(100 + m.profit, 12);
@@ -66,7 +68,7 @@ describe('backtest arithmetic on hand-computed fixtures', () => {
 
   it('favourite and underdog baselines pick by price (a pick’em goes home for favourite, away for underdog)', () => {
     const fav = runBacktest(games, { kind: 'favorite' }, noBoot).metrics;
-    expect(fav.profit).toBeCloseTo(2 / 3 - 1 + (100 / 170) - 1, 12);
+    expect(fav.profit).toBeCloseTo(2 / 3 - 1 + 100 / 170 - 1, 12);
     const dog = runBacktest(games, { kind: 'underdog' }, noBoot).metrics;
     expect(dog.profit).toBeCloseTo(-1 + 1.2 - 1 + 100 / 110, 12);
   });
@@ -111,7 +113,7 @@ describe('backtest arithmetic on hand-computed fixtures', () => {
     expect(r.metrics.bets).toBe(2);
     expect(r.metrics.unpriced).toBe(3);
     const fair0 = 0.6 / (0.6 + 1 / 2.3);
-    const fair1 = (1 / 2.2) / (1 / 2.2 + 1 / dec(-140));
+    const fair1 = 1 / 2.2 / (1 / 2.2 + 1 / dec(-140));
     expect(r.ledger.clv[0]).toBeCloseTo(fair0 * dec(-140) - 1, 12);
     expect(r.metrics.clv).toBeCloseTo((fair0 * dec(-140) - 1 + fair1 * 2.1 - 1) / 2, 12);
     expect(closingValue(2.1, 0, NaN_, 1.9)).toBeNaN();
@@ -120,9 +122,16 @@ describe('backtest arithmetic on hand-computed fixtures', () => {
   it('breaks results down by season, month, side, favourite/underdog and odds bucket', () => {
     const b = runBacktest(games, { kind: 'home' }, noBoot).breakdowns;
     expect(b.season.map((r) => [r.key, r.bets])).toEqual([['2016', 4]]);
-    expect(b.month.map((r) => [r.key, r.bets, r.wins])).toEqual([['04', 3, 2], ['05', 1, 0]]);
+    expect(b.month.map((r) => [r.key, r.bets, r.wins])).toEqual([
+      ['04', 3, 2],
+      ['05', 1, 0],
+    ]);
     expect(b.side.map((r) => r.key)).toEqual(['home']);
-    expect(b.role.map((r) => [r.key, r.bets])).toEqual([['favorite', 1], ['underdog', 2], ['pickem', 1]]);
+    expect(b.role.map((r) => [r.key, r.bets])).toEqual([
+      ['favorite', 1],
+      ['underdog', 2],
+      ['pickem', 1],
+    ]);
     expect(b.oddsBucket.map((r) => r.key)).toEqual(['1.50-1.80', '1.80-2.00', '2.20-2.50', '2.50-3.00']);
     const under = b.role[1];
     expect(under.profit).toBeCloseTo(0.2, 12);
@@ -240,7 +249,8 @@ describe('backtest properties (fast-check)', () => {
         let k = 0;
         for (let d = 0; d < r.daily.day.length; d++) {
           const start = d === 0 ? 100 : r.daily.equity[d - 1];
-          for (; k < r.ledger.day.length && r.ledger.day[k] === r.daily.day[d]; k++) expect(r.ledger.stake[k]).toBeLessThanOrEqual(0.2 * start + 1e-9);
+          for (; k < r.ledger.day.length && r.ledger.day[k] === r.daily.day[d]; k++)
+            expect(r.ledger.stake[k]).toBeLessThanOrEqual(0.2 * start + 1e-9);
         }
         expect(r.metrics.finalBankroll).toBeGreaterThan(0);
         expect(r.metrics.maxDrawdown).toBeLessThan(1);
@@ -256,10 +266,15 @@ describe('backtest properties (fast-check)', () => {
         const b = runBacktest(g, s, { bootstrap: { seed: 9, resamples: 200 } });
         expect(b).toEqual(a);
         const rev = <T>(x: ArrayLike<T>) => Array.from(x).reverse();
-        const c = runBacktest({ dates: rev(g.dates), homeWin: rev(g.homeWin), pHome: rev(g.pHome), closeHome: rev(g.closeHome), closeAway: rev(g.closeAway) }, s, noBoot);
+        const c = runBacktest(
+          { dates: rev(g.dates), homeWin: rev(g.homeWin), pHome: rev(g.pHome), closeHome: rev(g.closeHome), closeAway: rev(g.closeAway) },
+          s,
+          noBoot,
+        );
         expect(c.metrics.bets).toBe(a.metrics.bets);
         expect(c.metrics.profit).toBeCloseTo(a.metrics.profit, 9);
-        if (Number.isNaN(a.metrics.sharpe)) expect(c.metrics.sharpe).toBeNaN(); // one day: no spread
+        if (Number.isNaN(a.metrics.sharpe))
+          expect(c.metrics.sharpe).toBeNaN(); // one day: no spread
         else expect(c.metrics.sharpe).toBeCloseTo(a.metrics.sharpe, 9);
       }),
       { numRuns: 100, seed: 33 },
@@ -283,7 +298,11 @@ describe('compareStrategies', () => {
       closeHome.push(1 / (fair * 1.02));
       closeAway.push(1 / ((1 - fair) * 1.02));
     }
-    const c = compareStrategies({ dates, homeWin, pHome, closeHome, closeAway }, [{ kind: 'edge' }, { kind: 'home' }, { kind: 'favorite' }, { kind: 'underdog' }], { bootstrap: false });
+    const c = compareStrategies(
+      { dates, homeWin, pHome, closeHome, closeAway },
+      [{ kind: 'edge' }, { kind: 'home' }, { kind: 'favorite' }, { kind: 'underdog' }],
+      { bootstrap: false },
+    );
     expect(c.results).toHaveLength(4);
     expect(c.results.every((r) => r.daily.day.length === c.results[0].daily.day.length)).toBe(true);
     expect(c.deflatedSharpe!.best).toBe(c.best);

@@ -56,9 +56,12 @@ describe('odds properties (fast-check)', () => {
   const decimal = fc.double({ min: 1.01, max: 50, noNaN: true });
 
   it('American → decimal → American is the identity', () => {
-    fc.assert(fc.property(american, (a) => {
+    fc.assert(
+      fc.property(american, (a) => {
         expect(decimalToAmerican(americanToDecimal(a))).toBeCloseTo(a, 6);
-      }), { seed: 21 });
+      }),
+      { seed: 21 },
+    );
   });
 
   it('decimal → American → decimal is the identity and implied probability is 1/decimal', () => {

@@ -41,14 +41,26 @@ async function parse(argv: string[], ops?: Record<string, OpDef>): Promise<Invoc
 }
 
 function captureIO(): CliIO & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', errIsTTY: false, out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  const io = {
+    stdout: '',
+    stderr: '',
+    errIsTTY: false,
+    out: (t: string) => void (io.stdout += t),
+    err: (t: string) => void (io.stderr += t),
+  };
   return io;
 }
 
 describe('CLI derived from the contract', () => {
   it('turns jobs.list flags into the op input with numbers coerced', async () => {
     const inv = await parse(['jobs', 'list', '--limit', '5', '--state', 'running', '--json', '--workspace', '/tmp/w.duckdb']);
-    expect(inv).toEqual({ kind: 'op', op: 'jobs.list', opKind: 'query', input: { limit: 5, state: 'running' }, flags: { json: true, workspace: '/tmp/w.duckdb', detach: false } });
+    expect(inv).toEqual({
+      kind: 'op',
+      op: 'jobs.list',
+      opKind: 'query',
+      input: { limit: 5, state: 'running' },
+      flags: { json: true, workspace: '/tmp/w.duckdb', detach: false },
+    });
   });
 
   it('takes positionals from cli.positionals and kebab-cases camelCase fields', async () => {
@@ -62,18 +74,48 @@ describe('CLI derived from the contract', () => {
 
   it('derives enums, variadic positionals, comma lists, booleans and JSON from zod', async () => {
     const inv = await parse(
-      ['data', 'import', 'odds', 'a.csv', 'b.csv', '--format', 'pinnacle', '--seasons', '2016,2017', '--seasons', '2018', '--dry-run', '--params', '{"x":1}', '--name', 'n', '--ratio', '0.5'],
+      [
+        'data',
+        'import',
+        'odds',
+        'a.csv',
+        'b.csv',
+        '--format',
+        'pinnacle',
+        '--seasons',
+        '2016,2017',
+        '--seasons',
+        '2018',
+        '--dry-run',
+        '--params',
+        '{"x":1}',
+        '--name',
+        'n',
+        '--ratio',
+        '0.5',
+      ],
       testOps,
     );
     expect(inv).toMatchObject({
       op: 'data.import',
       opKind: 'job',
-      input: { kind: 'odds', files: ['a.csv', 'b.csv'], format: 'pinnacle', seasons: [2016, 2017, 2018], dryRun: true, params: { x: 1 }, name: 'n', ratio: 0.5 },
+      input: {
+        kind: 'odds',
+        files: ['a.csv', 'b.csv'],
+        format: 'pinnacle',
+        seasons: [2016, 2017, 2018],
+        dryRun: true,
+        params: { x: 1 },
+        name: 'n',
+        ratio: 0.5,
+      },
     });
   });
 
   it('never splits positional file names on commas', async () => {
-    expect(await parse(['data', 'import', 'odds', 'odds,2016.csv', 'b.csv', '--name', 'n'], testOps)).toMatchObject({ input: { files: ['odds,2016.csv', 'b.csv'] } });
+    expect(await parse(['data', 'import', 'odds', 'odds,2016.csv', 'b.csv', '--name', 'n'], testOps)).toMatchObject({
+      input: { files: ['odds,2016.csv', 'b.csv'] },
+    });
   });
 
   it('leaves omitted optional fields out so zod applies the defaults', async () => {
@@ -83,8 +125,12 @@ describe('CLI derived from the contract', () => {
   });
 
   it('refuses bad enum values, non-numbers, bad JSON and missing required flags as usage errors', async () => {
-    await expect(parse(['data', 'import', 'odds', 'a.csv', '--name', 'n', '--format', 'xml'], testOps)).rejects.toBeInstanceOf(CommanderError);
-    await expect(parse(['data', 'import', 'odds', 'a.csv', '--name', 'n', '--seasons', '2016.5'], testOps)).rejects.toThrow(/not a whole number/);
+    await expect(parse(['data', 'import', 'odds', 'a.csv', '--name', 'n', '--format', 'xml'], testOps)).rejects.toBeInstanceOf(
+      CommanderError,
+    );
+    await expect(parse(['data', 'import', 'odds', 'a.csv', '--name', 'n', '--seasons', '2016.5'], testOps)).rejects.toThrow(
+      /not a whole number/,
+    );
     await expect(parse(['data', 'import', 'odds', 'a.csv', '--name', 'n', '--ratio', 'half'], testOps)).rejects.toThrow(/not a number/);
     await expect(parse(['data', 'import', 'odds', 'a.csv', '--name', 'n', '--params', '{bad'], testOps)).rejects.toThrow(/not valid JSON/);
     await expect(parse(['data', 'import', 'odds', 'a.csv'], testOps)).rejects.toThrow(/--name/);

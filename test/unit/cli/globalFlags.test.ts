@@ -3,7 +3,13 @@ import { hoistGlobalFlags } from '../../../src-main/cli/index';
 
 describe('global flags before the command', () => {
   it('move behind the command so every command reads them', () => {
-    expect(hoistGlobalFlags(['--workspace', 'w.duckdb', '--json', 'data', 'status'])).toEqual(['data', 'status', '--workspace', 'w.duckdb', '--json']);
+    expect(hoistGlobalFlags(['--workspace', 'w.duckdb', '--json', 'data', 'status'])).toEqual([
+      'data',
+      'status',
+      '--workspace',
+      'w.duckdb',
+      '--json',
+    ]);
     expect(hoistGlobalFlags(['--workspace=w.duckdb', 'jobs', 'list'])).toEqual(['jobs', 'list', '--workspace=w.duckdb']);
   });
 

@@ -1,7 +1,12 @@
 import { isoToDay } from '../../../src-workers/compute/cv';
 
 /** A small MLB-like calendar: each season from early April to early October, one game day every `every` days. */
-export function seasonCalendar(firstSeason: number, lastSeason: number, every = 1, gamesPerDay = 2): { dates: string[]; seasons: number[] } {
+export function seasonCalendar(
+  firstSeason: number,
+  lastSeason: number,
+  every = 1,
+  gamesPerDay = 2,
+): { dates: string[]; seasons: number[] } {
   const dates: string[] = [];
   const seasons: number[] = [];
   for (let s = firstSeason; s <= lastSeason; s++) {

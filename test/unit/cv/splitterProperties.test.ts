@@ -275,10 +275,17 @@ describe('training-row guards (gap, embargo, purge) on rows from both sides of a
     let withKeptAfter = 0;
     fc.assert(
       fc.property(
-        fc.array(fc.record({ day: fc.integer({ min: 0, max: 200 }), lookback: fc.integer({ min: 0, max: 10 }), horizon: fc.integer({ min: 0, max: 3 }) }), {
-          minLength: 1,
-          maxLength: 150,
-        }),
+        fc.array(
+          fc.record({
+            day: fc.integer({ min: 0, max: 200 }),
+            lookback: fc.integer({ min: 0, max: 10 }),
+            horizon: fc.integer({ min: 0, max: 3 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 150,
+          },
+        ),
         fc.integer({ min: 40, max: 150 }),
         fc.integer({ min: 1, max: 30 }),
         fc.integer({ min: 0, max: 5 }),

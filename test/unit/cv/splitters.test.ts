@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BullpenError } from '../../../src-main/shared/errors';
-import { dayToIso, isoToDay, monthOfDay, yearOfDay, seasonForwardSplits, splitFolds, walkForwardSplits, withinSeasonSplits } from '../../../src-workers/compute/cv';
+import {
+  dayToIso,
+  isoToDay,
+  monthOfDay,
+  yearOfDay,
+  seasonForwardSplits,
+  splitFolds,
+  walkForwardSplits,
+  withinSeasonSplits,
+} from '../../../src-workers/compute/cv';
 import { seasonCalendar } from './cvFixtures';
 
 function expectInputError(fn: () => unknown, code: string): BullpenError {
@@ -62,7 +71,12 @@ describe('walkForwardSplits', () => {
     const folds = walkForwardSplits({ dates: days }, { nSplits: 3, trainDays: 50, testDays: 40 });
     expect(folds.map((f) => f.train.length)).toEqual([79, 119, 159]);
     expect(folds.map((f) => f.trainWindow.start)).toEqual([1000, 1000, 1000]);
-    expect(folds[2].boundaries).toEqual({ trainStart: dayToIso(1000), trainEnd: dayToIso(1158), testStart: dayToIso(1160), testEnd: dayToIso(1199) });
+    expect(folds[2].boundaries).toEqual({
+      trainStart: dayToIso(1000),
+      trainEnd: dayToIso(1158),
+      testStart: dayToIso(1160),
+      testEnd: dayToIso(1199),
+    });
   });
 
   it('returns sorted Int32Array indices even when rows arrive out of date order', () => {
@@ -97,7 +111,10 @@ describe('walkForwardSplits', () => {
   it('refuses a fold whose training window is empty and says which fold', () => {
     // Two clusters of games with a hole: the rolling training window of the first fold falls in the hole.
     const holey = [...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 6 }, (_, i) => 400 + i)];
-    const e = expectInputError(() => walkForwardSplits({ dates: holey }, { nSplits: 1, trainDays: 100, testDays: 20, window: 'rolling' }), 'CV_EMPTY_FOLD');
+    const e = expectInputError(
+      () => walkForwardSplits({ dates: holey }, { nSplits: 1, trainDays: 100, testDays: 20, window: 'rolling' }),
+      'CV_EMPTY_FOLD',
+    );
     expect(e.message).toContain('fold 1 has no training games');
   });
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { preview } from '../../../src-main/engine/data/textPreview';
 import { sniffContent } from '../../../src-main/engine/data/sniffContent';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE_BYTES, importLimits, MAX_BYTES_ENV, MAX_LINE_BYTES_ENV } from '../../../src-main/engine/data/importLimits';
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_LINE_BYTES,
+  importLimits,
+  MAX_BYTES_ENV,
+  MAX_LINE_BYTES_ENV,
+} from '../../../src-main/engine/data/importLimits';
 import { BullpenError } from '../../../src-main/shared/errors';
 
 const bytes = (...b: number[]) => new Uint8Array(b);
@@ -38,7 +44,10 @@ describe('sniffContent', () => {
 describe('importLimits', () => {
   it('defaults, reads sizes with units from the environment, and lets explicit overrides win', () => {
     expect(importLimits({}, {})).toEqual({ maxBytes: DEFAULT_MAX_BYTES, maxLineBytes: DEFAULT_MAX_LINE_BYTES });
-    expect(importLimits({}, { [MAX_BYTES_ENV]: '512MiB', [MAX_LINE_BYTES_ENV]: '1000' })).toEqual({ maxBytes: 512 * 1024 * 1024, maxLineBytes: 1000 });
+    expect(importLimits({}, { [MAX_BYTES_ENV]: '512MiB', [MAX_LINE_BYTES_ENV]: '1000' })).toEqual({
+      maxBytes: 512 * 1024 * 1024,
+      maxLineBytes: 1000,
+    });
     expect(importLimits({ maxLineBytes: 10 }, { [MAX_LINE_BYTES_ENV]: '2k' }).maxLineBytes).toBe(10);
   });
 

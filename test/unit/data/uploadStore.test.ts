@@ -32,11 +32,18 @@ describe('upload store', () => {
 
   it('refuses names that could leave the upload folder, and out-of-order chunks', () => {
     for (const name of ['../evil.txt', '/etc/passwd', '.hidden', 'a/b.csv', 'a..b']) {
-      expect(codeOf(() => appendUploadChunk({ name, offset: 0, base64: b64('x') }, root)), name).toBe('BAD_UPLOAD_NAME');
+      expect(
+        codeOf(() => appendUploadChunk({ name, offset: 0, base64: b64('x') }, root)),
+        name,
+      ).toBe('BAD_UPLOAD_NAME');
     }
     const first = appendUploadChunk({ name: 'x.csv', offset: 0, base64: b64('abc') }, root);
-    expect(codeOf(() => appendUploadChunk({ uploadId: first.uploadId, name: 'x.csv', offset: 1, base64: b64('d') }, root))).toBe('UPLOAD_OFFSET');
+    expect(codeOf(() => appendUploadChunk({ uploadId: first.uploadId, name: 'x.csv', offset: 1, base64: b64('d') }, root))).toBe(
+      'UPLOAD_OFFSET',
+    );
     expect(codeOf(() => appendUploadChunk({ name: 'x.csv', offset: 5, base64: b64('d') }, root))).toBe('UPLOAD_OFFSET');
-    expect(codeOf(() => appendUploadChunk({ uploadId: 'upl_000000000000000000000000', name: 'x.csv', offset: 3, base64: b64('d') }, root))).toBe('UPLOAD_NOT_FOUND');
+    expect(
+      codeOf(() => appendUploadChunk({ uploadId: 'upl_000000000000000000000000', name: 'x.csv', offset: 3, base64: b64('d') }, root)),
+    ).toBe('UPLOAD_NOT_FOUND');
   });
 });

@@ -18,7 +18,10 @@ describe('feature dependencies', () => {
   });
 
   it('infers sources and features a computation reads', () => {
-    expect(inferDependencies('SELECT h.game_id, h.value FROM feat_elo_diff h JOIN team_form_pre t USING (game_id)', ['elo_diff'])).toEqual(['feature:elo_diff', 'team_form_pre']);
+    expect(inferDependencies('SELECT h.game_id, h.value FROM feat_elo_diff h JOIN team_form_pre t USING (game_id)', ['elo_diff'])).toEqual([
+      'feature:elo_diff',
+      'team_form_pre',
+    ]);
   });
 
   it('declares every dependency each built-in computation reads', () => {

@@ -55,7 +55,10 @@ describe('streamMatrixRows', () => {
     const wrongCount = await streamMatrixRows(conn, rowsSql, { singles: 2, blockWidth: 4 }).catch((e: unknown) => e);
     expect(wrongCount).toBeInstanceOf(BullpenError);
     expect((wrongCount as BullpenError).code).toBe('MATRIX_LAYOUT');
-    const notDouble = await streamMatrixRows(conn, `SELECT 'g', '2016-04-01', 2016::INTEGER, false, 1::INTEGER`, { singles: 1, blockWidth: 0 }).catch((e: unknown) => e);
+    const notDouble = await streamMatrixRows(conn, `SELECT 'g', '2016-04-01', 2016::INTEGER, false, 1::INTEGER`, {
+      singles: 1,
+      blockWidth: 0,
+    }).catch((e: unknown) => e);
     expect((notDouble as BullpenError).code).toBe('MATRIX_COLUMN_TYPE');
     expect((notDouble as BullpenError).message).toMatch(/column 4/);
   });

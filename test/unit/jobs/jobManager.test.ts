@@ -67,13 +67,18 @@ describe('JobManager on a real workspace file', () => {
     expect(await jobs.get(job.id)).toMatchObject({ state: 'failed', error: 'disk on fire' });
   });
 
-  it('keeps the kind and code of a failed job\'s error, on disk too, so clients report the same failure', async () => {
+  it("keeps the kind and code of a failed job's error, on disk too, so clients report the same failure", async () => {
     const job = await jobs.start('t', {}, async () => {
       throw new BullpenError('input', 'NO_GAMES', 'no games in 2030');
     });
     expect(await jobs.settled(job.id)).toMatchObject({ state: 'failed', errorKind: 'input', errorCode: 'NO_GAMES' });
     const fresh = await JobManager.open(ws, () => undefined);
-    expect(await fresh.get(job.id)).toMatchObject({ state: 'failed', error: 'no games in 2030', errorKind: 'input', errorCode: 'NO_GAMES' });
+    expect(await fresh.get(job.id)).toMatchObject({
+      state: 'failed',
+      error: 'no games in 2030',
+      errorKind: 'input',
+      errorCode: 'NO_GAMES',
+    });
     await fresh.close();
     const plain = await jobs.start('t', {}, async () => {
       throw new Error('disk on fire');
@@ -97,18 +102,21 @@ describe('JobManager on a real workspace file', () => {
 
   it('cancels a running job through its signal and records it as cancelled', async () => {
     let sawAbort = false;
-    const job = await jobs.start('t', {}, (ctx) =>
-      new Promise((_resolve, reject) => {
-        ctx.progress(0.1, 'waiting');
-        ctx.signal.addEventListener('abort', () => {
-          sawAbort = true;
-          try {
-            ctx.throwIfCancelled();
-          } catch (err) {
-            reject(err);
-          }
-        });
-      }),
+    const job = await jobs.start(
+      't',
+      {},
+      (ctx) =>
+        new Promise((_resolve, reject) => {
+          ctx.progress(0.1, 'waiting');
+          ctx.signal.addEventListener('abort', () => {
+            sawAbort = true;
+            try {
+              ctx.throwIfCancelled();
+            } catch (err) {
+              reject(err);
+            }
+          });
+        }),
     );
     await waitForEvent(subscribe, (e) => e.type === 'job' && e.job.id === job.id && e.job.message === 'waiting');
     const after = await jobs.cancel(job.id);
@@ -129,11 +137,14 @@ describe('JobManager on a real workspace file', () => {
   it('ends jobs still running at close as interrupted', async () => {
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));
-    const job: Job = await jobs.start('t', {}, (ctx) =>
-      new Promise((_res, rej) => {
-        started();
-        ctx.signal.addEventListener('abort', () => rej(new Error('stopped')));
-      }),
+    const job: Job = await jobs.start(
+      't',
+      {},
+      (ctx) =>
+        new Promise((_res, rej) => {
+          started();
+          ctx.signal.addEventListener('abort', () => rej(new Error('stopped')));
+        }),
     );
     await running;
     await jobs.close();

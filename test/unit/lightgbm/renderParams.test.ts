@@ -5,8 +5,15 @@ import { renderParams } from '@bullpen/lightgbm';
 
 describe('renderParams', () => {
   it('renders every key once, in order, and LightGBM-style values', () => {
-    expect(renderParams({ objective: 'multiclass', num_class: 3, is_unbalance: false, metric: ['multi_logloss', 'multi_error'], min_gain_to_split: 1e-7 }))
-      .toBe('objective=multiclass num_class=3 is_unbalance=false metric=multi_logloss,multi_error min_gain_to_split=1e-7');
+    expect(
+      renderParams({
+        objective: 'multiclass',
+        num_class: 3,
+        is_unbalance: false,
+        metric: ['multi_logloss', 'multi_error'],
+        min_gain_to_split: 1e-7,
+      }),
+    ).toBe('objective=multiclass num_class=3 is_unbalance=false metric=multi_logloss,multi_error min_gain_to_split=1e-7');
     expect(renderParams({})).toBe('');
     expect(renderParams({ a: undefined, b: null })).toBe('');
   });
@@ -14,10 +21,19 @@ describe('renderParams', () => {
   it('round-trips any safe key and finite number through the rendered string', () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.stringMatching(/^[a-z_][a-z0-9_]{0,15}$/).filter((k) => !['num_threads', 'num_thread', 'nthread', 'nthreads', 'n_jobs'].includes(k)),
-          fc.double({ noNaN: true, noDefaultInfinity: true })),
+        fc.dictionary(
+          fc
+            .stringMatching(/^[a-z_][a-z0-9_]{0,15}$/)
+            .filter((k) => !['num_threads', 'num_thread', 'nthread', 'nthreads', 'n_jobs'].includes(k)),
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+        ),
         (params) => {
-          const parsed = Object.fromEntries(renderParams(params).split(' ').filter(Boolean).map((kv) => kv.split('=')));
+          const parsed = Object.fromEntries(
+            renderParams(params)
+              .split(' ')
+              .filter(Boolean)
+              .map((kv) => kv.split('=')),
+          );
           expect(Object.keys(parsed)).toEqual(Object.keys(params));
           for (const [k, v] of Object.entries(params)) expect(Number(parsed[k])).toBe(v === 0 ? 0 : v);
         },

@@ -95,7 +95,12 @@ describe('AUC properties (fast-check)', () => {
       fc.property(labelsAndScores, ({ y, p }) => {
         const a = auc(y, p);
         if (Number.isNaN(a)) return;
-        expect(auc(y, p.map((q) => 1 - q))).toBeCloseTo(1 - a, 12);
+        expect(
+          auc(
+            y,
+            p.map((q) => 1 - q),
+          ),
+        ).toBeCloseTo(1 - a, 12);
       }),
       { numRuns: 200, seed: 12 },
     );

@@ -97,6 +97,14 @@ describe('the predictions download', () => {
   });
 
   it('quotes CSV fields that hold commas, quotes or line breaks', () => {
-    expect(csvText(['a', 'b'], [['x,y', 'say "hi"'], ['line\nbreak', null]])).toBe('a,b\n"x,y","say ""hi"""\n"line\nbreak",\n');
+    expect(
+      csvText(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['line\nbreak', null],
+        ],
+      ),
+    ).toBe('a,b\n"x,y","say ""hi"""\n"line\nbreak",\n');
   });
 });

@@ -30,16 +30,49 @@ import type { DeflatedSharpeResult } from '../../../src-workers/compute/stats/de
 import { tempWorkspace } from '../../support/waitForEvent';
 
 const job = (over: Partial<Job>): Job => ({
-  id: 'j1', kind: 'ml.cv', state: 'completed', progress: 1, message: 'completed', params: {}, result: null, error: null,
-  createdAt: '2024-01-01T00:00:00.000Z', startedAt: '2024-01-01T00:00:00.000Z', finishedAt: '2024-01-01T00:00:01.000Z', ...over,
+  id: 'j1',
+  kind: 'ml.cv',
+  state: 'completed',
+  progress: 1,
+  message: 'completed',
+  params: {},
+  result: null,
+  error: null,
+  createdAt: '2024-01-01T00:00:00.000Z',
+  startedAt: '2024-01-01T00:00:00.000Z',
+  finishedAt: '2024-01-01T00:00:01.000Z',
+  ...over,
 });
 
 const fold = {
-  index: 0, trainStart: '2010-04-01', trainEnd: '2010-06-30', testStart: '2010-07-02', testEnd: '2010-07-31', trainGames: 900, innerValidGames: 90,
-  testGames: 300, purged: 12, embargoed: 3, testSeason: null, bestIteration: 17, logLoss: 0.68, accuracy: 0.55, auc: 0.57, brier: 0.24, ece: 0.02,
+  index: 0,
+  trainStart: '2010-04-01',
+  trainEnd: '2010-06-30',
+  testStart: '2010-07-02',
+  testEnd: '2010-07-31',
+  trainGames: 900,
+  innerValidGames: 90,
+  testGames: 300,
+  purged: 12,
+  embargoed: 3,
+  testSeason: null,
+  bestIteration: 17,
+  logLoss: 0.68,
+  accuracy: 0.55,
+  auc: 0.57,
+  brier: 0.24,
+  ece: 0.02,
 };
 const metrics = { games: 300, logLoss: 0.68, brier: 0.24, auc: 0.57, accuracy: 0.55, ece: 0.02 };
-const cvResult = { runId: 'r1', name: 'cv', scheme: 'walk-forward', folds: [fold], metrics: { ...metrics, foldLogLossMean: 0.68, foldLogLossStd: Number.NaN }, market: null, durationMs: 5 };
+const cvResult = {
+  runId: 'r1',
+  name: 'cv',
+  scheme: 'walk-forward',
+  folds: [fold],
+  metrics: { ...metrics, foldLogLossMean: 0.68, foldLogLossStd: Number.NaN },
+  market: null,
+  durationMs: 5,
+};
 
 describe('one schema per job result: the contract, the engine and every reader agree', () => {
   it('gives every job op a result schema, the same one the engine checks its job kind against', () => {
@@ -70,12 +103,16 @@ describe('one schema per job result: the contract, the engine and every reader a
     expect(() => jobResult(job({ result: { runId: 'r1' } }), 'ml.cv')).toThrow(expect.objectContaining({ code: 'JOB_RESULT_INVALID' }));
     // jobs.runDemo records its jobs as kind `demo`.
     expect(jobResult(job({ kind: 'demo', result: { tables: [], totalRows: 0, checksums: [] } }), 'jobs.runDemo').totalRows).toBe(0);
-    expectTypeOf<JobOpName>().toEqualTypeOf<'ml.train' | 'ml.predict' | 'ml.cv' | 'ml.backtest' | 'features.materialize' | 'demo.build' | 'jobs.runDemo'>();
+    expectTypeOf<JobOpName>().toEqualTypeOf<
+      'ml.train' | 'ml.predict' | 'ml.cv' | 'ml.backtest' | 'features.materialize' | 'demo.build' | 'jobs.runDemo'
+    >();
     expectTypeOf<ResultOf<(typeof contract)['ml.runs.list']>>().toBeNever();
   });
 
   it('checks a result on completion: a known kind with a wrong shape is an internal error; other kinds are only made JSON', () => {
-    expect(() => checkedJobResult('ml.cv', { ...cvResult, folds: [{ index: 0 }] })).toThrow(expect.objectContaining({ kind: 'internal', code: 'JOB_RESULT_INVALID' }));
+    expect(() => checkedJobResult('ml.cv', { ...cvResult, folds: [{ index: 0 }] })).toThrow(
+      expect.objectContaining({ kind: 'internal', code: 'JOB_RESULT_INVALID' }),
+    );
     expect(checkedJobResult('test.kind', { a: Number.NaN, b: undefined })).toEqual({ a: null });
     expect(checkedJobResult('test.kind', undefined)).toBeNull();
   });
@@ -121,7 +158,9 @@ describe('run artifacts: checked when written, parsed when read', () => {
       expect.objectContaining({ code: 'ARTIFACT_INVALID', message: expect.stringMatching(/folds\.json .*folds\.0\.trainStart/) }),
     );
     // @ts-expect-error: an unknown scheme
-    expect(() => encodeArtifact('folds.json', { scheme: 'random', folds: [] })).toThrow(expect.objectContaining({ code: 'ARTIFACT_INVALID' }));
+    expect(() => encodeArtifact('folds.json', { scheme: 'random', folds: [] })).toThrow(
+      expect.objectContaining({ code: 'ARTIFACT_INVALID' }),
+    );
   });
 
   it('writes NaN statistics as null and reads them back as null (empty reliability bins)', () => {
@@ -129,7 +168,10 @@ describe('run artifacts: checked when written, parsed when read', () => {
     const e = encodeArtifact('calibration.json', { evaluatedOn: 'valid', bins });
     expect(e).toMatchObject({ name: 'calibration.json', mediaType: 'application/json' });
     const back = decodeArtifact('calibration.json', e.content);
-    expect(back).toEqual({ ok: true, data: { evaluatedOn: 'valid', bins: [{ lower: 0, upper: 0.1, count: 0, meanPredicted: null, observedRate: null }] } });
+    expect(back).toEqual({
+      ok: true,
+      data: { evaluatedOn: 'valid', bins: [{ lower: 0, upper: 0.1, count: 0, meanPredicted: null, observedRate: null }] },
+    });
   });
 
   it('keeps oof.csv in the format older runs have, and parses it into typed rows', () => {
@@ -145,12 +187,18 @@ describe('run artifacts: checked when written, parsed when read', () => {
       ok: true,
       data: [{ gameId: 'G3', date: '2011-05-01', season: 2011, fold: 3, label: 1, p: 0.5 }],
     });
-    expect(decodeArtifact('oof.csv', 'game_id,p\nG1,0.5\n')).toMatchObject({ ok: false, issue: expect.stringMatching(/no date, season, fold, label column/) });
+    expect(decodeArtifact('oof.csv', 'game_id,p\nG1,0.5\n')).toMatchObject({
+      ok: false,
+      issue: expect.stringMatching(/no date, season, fold, label column/),
+    });
     expect(() => encodeArtifact('oof.csv', [{ ...rows[0], p: 1.5 }])).toThrow(expect.objectContaining({ code: 'ARTIFACT_INVALID' }));
   });
 
   it('reports, not throws, a stored artifact of another shape (a run from an older version)', () => {
-    expect(decodeArtifact('equity.json', '{"series":[{"label":"edge"}]}')).toMatchObject({ ok: false, issue: expect.stringMatching(/^series\.0\./) });
+    expect(decodeArtifact('equity.json', '{"series":[{"label":"edge"}]}')).toMatchObject({
+      ok: false,
+      issue: expect.stringMatching(/^series\.0\./),
+    });
     expect(decodeArtifact('market.json', 'not json')).toMatchObject({ ok: false });
     expect(decodeArtifact('market.json', 'null')).toEqual({ ok: true, data: null });
   });
@@ -162,7 +210,7 @@ describe('run artifacts: checked when written, parsed when read', () => {
   });
 });
 
-describe("the shared schemas describe exactly what the workers compute (compile-time, checked by tsc)", () => {
+describe('the shared schemas describe exactly what the workers compute (compile-time, checked by tsc)', () => {
   type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
   it('matches keys and accepts the computed values', () => {
     // Same keys, and every computed value fits the stored schema (NaN → null is the only difference).

@@ -65,7 +65,14 @@ describe('moments and Sharpe statistics on hand-computed fixtures', () => {
 
 describe('deflated Sharpe ratio', () => {
   it('reproduces the numerical example of Bailey & López de Prado (2014): SR0 ≈ 0.1132, DSR ≈ 0.90', () => {
-    const r = deflatedSharpeRatio({ sharpe: 2.5 / Math.sqrt(250), observations: 1250, skewness: -3, kurtosis: 10, trials: 100, sharpeVariance: 0.5 / 250 });
+    const r = deflatedSharpeRatio({
+      sharpe: 2.5 / Math.sqrt(250),
+      observations: 1250,
+      skewness: -3,
+      kurtosis: 10,
+      trials: 100,
+      sharpeVariance: 0.5 / 250,
+    });
     expect(r.expectedMaxSharpe).toBeCloseTo(0.1132, 4);
     expect(r.deflatedSharpe).toBeCloseTo(0.9004, 2);
     expect(r.probabilisticSharpe).toBeGreaterThan(r.deflatedSharpe);
@@ -92,7 +99,13 @@ describe('deflated Sharpe ratio', () => {
 
 describe('probability of backtest overfitting (CSCV)', () => {
   it('is 1 on the two-partition fixture where the in-sample winner always loses out of sample', () => {
-    const r = probabilityOfBacktestOverfitting([[1, 1, -1, -1], [0, 0, 0, 0]], { partitions: 2, metric: 'mean' });
+    const r = probabilityOfBacktestOverfitting(
+      [
+        [1, 1, -1, -1],
+        [0, 0, 0, 0],
+      ],
+      { partitions: 2, metric: 'mean' },
+    );
     expect(r.combinations).toBe(2);
     expect(r.pbo).toBe(1);
     expect(r.logits[0]).toBeCloseTo(Math.log(0.5), 12);

@@ -27,7 +27,11 @@ describe('compute task table', () => {
     expectTypeOf<TaskOutput<'predict'>>().toEqualTypeOf<PredictResult>();
     expectTypeOf<TaskOutput<'predictBacktest'>>().toEqualTypeOf<PredictBacktestResult>();
     // Fields with defaults may be left out of a payload: it is the schema's input type.
-    expectTypeOf<TaskPayload<'checksum'>>().toEqualTypeOf<{ values: Float64Array<ArrayBuffer>; chunks: number; pauseMs?: number | undefined }>();
+    expectTypeOf<TaskPayload<'checksum'>>().toEqualTypeOf<{
+      values: Float64Array<ArrayBuffer>;
+      chunks: number;
+      pauseMs?: number | undefined;
+    }>();
   });
 
   it('makes a wrong task name or payload in pool.run a compile error, with no generic at the call', () => {
@@ -50,8 +54,10 @@ describe('compute task table', () => {
       await pool.run('checksum', { values: x, chunks: '4' });
       // @ts-expect-error the checksum payload is not a cvFold payload
       await pool.run('cvFold', { values: x, chunks: 4 });
+      const plainArrays = { x: [1], y: [0], rows: 1 };
+      const trainPayload = { params: {}, numBoostRound: 1, earlyStoppingRounds: null, numThreads: 1, cols: 1, featureNames: ['a'] };
       // @ts-expect-error train's matrices are Float64Array, not number[]
-      await pool.run('train', { params: {}, numBoostRound: 1, earlyStoppingRounds: null, numThreads: 1, cols: 1, featureNames: ['a'], train: { x: [1], y: [0], rows: 1 }, valid: null });
+      await pool.run('train', { ...trainPayload, train: plainArrays, valid: null });
     };
     expectTypeOf(calls).toBeFunction();
   });

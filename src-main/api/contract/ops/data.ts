@@ -33,12 +33,24 @@ export const importResultSchema = z.object({
 });
 
 /** Without it, an import that would undo a final result (scores dropped or changed) is refused as a whole. */
-const replaceResults = z.boolean().default(false).describe('let rows replace final results (scores dropped or changed); each replacement is reported and logged');
+const replaceResults = z
+  .boolean()
+  .default(false)
+  .describe('let rows replace final results (scores dropped or changed); each replacement is reported and logged');
 
 export const unmatchedSchema = z.object({
   count: z.number().int(),
   byReason: z.record(z.string(), z.number().int()),
-  examples: z.array(z.object({ file: z.string(), line: z.number().int(), reason: z.string(), date: z.string().optional(), home: z.string().optional(), away: z.string().optional() })),
+  examples: z.array(
+    z.object({
+      file: z.string(),
+      line: z.number().int(),
+      reason: z.string(),
+      date: z.string().optional(),
+      home: z.string().optional(),
+      away: z.string().optional(),
+    }),
+  ),
 });
 
 export const oddsImportResultSchema = z.object({
@@ -53,7 +65,16 @@ export const oddsImportResultSchema = z.object({
   scoreMismatches: z.number().int(),
 });
 
-export const importSummarySchema = z.object({ id: z.string(), kind: z.string(), files: z.array(z.string()), finishedAt: z.string(), rowsRead: z.number().int(), inserted: z.number().int(), updated: z.number().int(), unmatched: z.number().int() });
+export const importSummarySchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  files: z.array(z.string()),
+  finishedAt: z.string(),
+  rowsRead: z.number().int(),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unmatched: z.number().int(),
+});
 
 export const dataStatusSchema = z.object({
   games: z.number().int(),
@@ -78,7 +99,9 @@ export const dataStatusSchema = z.object({
   /** The latest imports, newest first. */
   imports: z.array(importSummarySchema),
   /** Data-quality checks for the Data screen. */
-  quality: z.array(z.object({ id: z.string(), label: z.string(), status: z.enum(['ok', 'warn', 'info']), count: z.number().int(), detail: z.string() })),
+  quality: z.array(
+    z.object({ id: z.string(), label: z.string(), status: z.enum(['ok', 'warn', 'info']), count: z.number().int(), detail: z.string() }),
+  ),
   demo: z.record(z.string(), z.unknown()).nullable(),
 });
 
@@ -111,14 +134,18 @@ export const dataOps = {
   }),
   'data.upload': defineOp({
     kind: 'command',
-    summary: 'Send a file to the engine in chunks (serve mode: the page cannot name server paths); answers with the path to pass to an import op',
+    summary:
+      'Send a file to the engine in chunks (serve mode: the page cannot name server paths); answers with the path to pass to an import op',
     input: z
       .object({
         /** Absent on the first chunk; then the id the first answer gave. */
         uploadId: uploadId.optional(),
         name: z.string().min(1).max(200),
         offset: z.number().int().min(0),
-        base64: z.string().max(UPLOAD_CHUNK_BASE64_MAX, `at most ${UPLOAD_CHUNK_BYTES} bytes per chunk`).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'),
+        base64: z
+          .string()
+          .max(UPLOAD_CHUNK_BASE64_MAX, `at most ${UPLOAD_CHUNK_BYTES} bytes per chunk`)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'),
       })
       .strict(),
     output: z.object({ uploadId: z.string(), name: z.string(), path: z.string(), bytes: z.number().int() }),
@@ -155,7 +182,12 @@ export const dataOps = {
     summary: 'Import games from CSV or Parquet of the documented games schema; rows without scores are scheduled games',
     input: z.object({ files: z.array(z.string().min(1)).min(1), replaceResults }).strict(),
     output: importResultSchema,
-    cli: { path: ['data', 'import', 'games'], positionals: ['files...'], files: ['files'], help: 'import games (CSV/Parquet; scheduled games allowed)' },
+    cli: {
+      path: ['data', 'import', 'games'],
+      positionals: ['files...'],
+      files: ['files'],
+      help: 'import games (CSV/Parquet; scheduled games allowed)',
+    },
   }),
   'data.status': defineOp({
     kind: 'query',
@@ -167,8 +199,19 @@ export const dataOps = {
   'data.export': defineOp({
     kind: 'command',
     summary: 'Export a workspace table to Parquet, CSV or Arrow IPC',
-    input: z.object({ table: z.string().min(1), format: z.enum(['parquet', 'csv', 'arrow']).optional().describe('default: from the file name (.csv, .arrow), else parquet'), out: z.string().min(1) }).strict(),
+    input: z
+      .object({
+        table: z.string().min(1),
+        format: z.enum(['parquet', 'csv', 'arrow']).optional().describe('default: from the file name (.csv, .arrow), else parquet'),
+        out: z.string().min(1),
+      })
+      .strict(),
     output: z.object({ table: z.string(), format: z.enum(['parquet', 'csv', 'arrow']), out: z.string(), rows: z.number().int() }),
-    cli: { path: ['data', 'export'], positionals: ['table'], files: ['out'], help: 'export a table (--format parquet|csv|arrow --out FILE)' },
+    cli: {
+      path: ['data', 'export'],
+      positionals: ['table'],
+      files: ['out'],
+      help: 'export a table (--format parquet|csv|arrow --out FILE)',
+    },
   }),
 };

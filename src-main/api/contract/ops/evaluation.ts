@@ -36,11 +36,15 @@ export const evaluationOps = {
   }),
   'ml.backtest': defineOp({
     kind: 'job',
-    summary: 'Bet a model (out of sample only) or a CV run\'s out-of-fold predictions, and the rule-based baselines, on the same games',
+    summary: "Bet a model (out of sample only) or a CV run's out-of-fold predictions, and the rule-based baselines, on the same games",
     input: z
       .object({
         model: z.string().min(1).optional().describe('model trained strictly before --seasons (rule-based strategies need none)'),
-        run: z.string().min(1).optional().describe("a CV run (id or prefix): bet its out-of-fold predictions, only games that were in a test fold"),
+        run: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('a CV run (id or prefix): bet its out-of-fold predictions, only games that were in a test fold'),
         seasons: seasonsText,
         strategy: z.array(z.enum(backtestStrategies)).min(1).default(['edge']),
         baselines: z.boolean().default(true).describe('also run home, favorite, underdog and elo on the same games'),
@@ -55,7 +59,10 @@ export const evaluationOps = {
       .strict(),
     output: jobSchema,
     result: backtestResultSchema,
-    cli: { path: ['ml', 'backtest'], help: 'backtest: --model NAME | --run CV_RUN_ID, --seasons 2016 --strategy edge,kelly [--odds close|open]' },
+    cli: {
+      path: ['ml', 'backtest'],
+      help: 'backtest: --model NAME | --run CV_RUN_ID, --seasons 2016 --strategy edge,kelly [--odds close|open]',
+    },
   }),
   'ml.runs.compare': defineOp({
     kind: 'query',

@@ -46,7 +46,13 @@ export const qualitySchema = z.object({
   max: z.number().nullable(),
   mean: z.number().nullable(),
   std: z.number().nullable(),
-  quantiles: z.object({ p01: z.number().nullable(), p25: z.number().nullable(), p50: z.number().nullable(), p75: z.number().nullable(), p99: z.number().nullable() }),
+  quantiles: z.object({
+    p01: z.number().nullable(),
+    p25: z.number().nullable(),
+    p50: z.number().nullable(),
+    p75: z.number().nullable(),
+    p99: z.number().nullable(),
+  }),
   distinctCount: z.number().int(),
   schemaOk: z.boolean(),
   schemaErrors: z.array(z.string()),
@@ -97,14 +103,22 @@ export const featureOps = {
     kind: 'query',
     summary: 'The feature catalog: versions, owner, tags, sets, users, freshness and quality flags',
     input: z.object({}).strict(),
-    output: z.object({ features: z.array(catalogEntrySchema), sets: z.array(z.object({ name: z.string(), description: z.string(), features: z.array(z.string()) })) }),
+    output: z.object({
+      features: z.array(catalogEntrySchema),
+      sets: z.array(z.object({ name: z.string(), description: z.string(), features: z.array(z.string()) })),
+    }),
     cli: { path: ['features', 'list'], help: 'list features' },
   }),
   'features.show': defineOp({
     kind: 'query',
     summary: 'One feature: every version with its computation, its catalog entry, latest quality and lineage',
     input: z.object({ name: z.string().min(1) }).strict(),
-    output: z.object({ entry: catalogEntrySchema, versions: z.array(featureVersionSchema), quality: qualitySchema.nullable(), lineage: lineageSchema }),
+    output: z.object({
+      entry: catalogEntrySchema,
+      versions: z.array(featureVersionSchema),
+      quality: qualitySchema.nullable(),
+      lineage: lineageSchema,
+    }),
     cli: { path: ['features', 'show'], positionals: ['name'], help: 'show a feature' },
   }),
   'features.search': defineOp({
@@ -116,10 +130,13 @@ export const featureOps = {
   }),
   'features.register': defineOp({
     kind: 'command',
-    summary: 'Register feature definitions and sets from a JSON or YAML file; a changed computation becomes a new version after a leakage check',
+    summary:
+      'Register feature definitions and sets from a JSON or YAML file; a changed computation becomes a new version after a leakage check',
     input: z.object({ file: z.string().min(1), skipLeakageCheck: z.boolean().default(false) }).strict(),
     output: z.object({
-      features: z.array(z.object({ name: z.string(), version: z.number().int(), outcome: z.string(), leakage: leakageReportSchema.nullable() })),
+      features: z.array(
+        z.object({ name: z.string(), version: z.number().int(), outcome: z.string(), leakage: leakageReportSchema.nullable() }),
+      ),
       sets: z.array(z.string()),
     }),
     cli: { path: ['features', 'register'], positionals: ['file'], files: ['file'], help: 'register definitions from FILE (JSON or YAML)' },
@@ -162,7 +179,8 @@ export const featureOps = {
   }),
   'features.checkLeakage': defineOp({
     kind: 'query',
-    summary: 'Prove a set point-in-time: perturb results on/after cutoff dates and check that no earlier feature value moves (the workspace is not changed)',
+    summary:
+      'Prove a set point-in-time: perturb results on/after cutoff dates and check that no earlier feature value moves (the workspace is not changed)',
     input: z.object({ set: setName, cutoffs: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).optional() }).strict(),
     output: leakageReportSchema.extend({ set: z.string(), contentHash: z.string() }),
     cli: { path: ['features', 'check-leakage'], positionals: ['set'], help: 'run the leakage guard on a set' },
@@ -170,8 +188,26 @@ export const featureOps = {
   'features.export': defineOp({
     kind: 'command',
     summary: "Write a set's materialized values with game id, date and targets to Parquet, CSV or Arrow",
-    input: z.object({ set: setName, out: z.string().min(1), format: z.enum(['parquet', 'csv', 'arrow']).optional().describe('default: from the file name (.csv, .arrow), else parquet') }).strict(),
-    output: z.object({ set: z.string(), contentHash: z.string(), out: z.string(), format: z.enum(['parquet', 'csv', 'arrow']), rows: z.number().int(), features: z.number().int() }),
-    cli: { path: ['features', 'export'], positionals: ['set'], files: ['out'], help: 'export a materialized set (--out FILE --format parquet|csv|arrow)' },
+    input: z
+      .object({
+        set: setName,
+        out: z.string().min(1),
+        format: z.enum(['parquet', 'csv', 'arrow']).optional().describe('default: from the file name (.csv, .arrow), else parquet'),
+      })
+      .strict(),
+    output: z.object({
+      set: z.string(),
+      contentHash: z.string(),
+      out: z.string(),
+      format: z.enum(['parquet', 'csv', 'arrow']),
+      rows: z.number().int(),
+      features: z.number().int(),
+    }),
+    cli: {
+      path: ['features', 'export'],
+      positionals: ['set'],
+      files: ['out'],
+      help: 'export a materialized set (--out FILE --format parquet|csv|arrow)',
+    },
   }),
 };

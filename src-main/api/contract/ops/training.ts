@@ -51,7 +51,9 @@ export const trainingOps = {
           .string()
           .min(1)
           .optional()
-          .describe('score the rows of this CSV or Parquet file: game_id and/or date, home, away, plus every feature column of the model by name'),
+          .describe(
+            'score the rows of this CSV or Parquet file: game_id and/or date, home, away, plus every feature column of the model by name',
+          ),
         out: z.string().min(1).optional().describe('write predictions here (.parquet for Parquet, else CSV); required with --input'),
       })
       .strict(),
@@ -62,7 +64,7 @@ export const trainingOps = {
       files: ['input', 'out'],
       help:
         'score games: --model NAME --seasons 2016 [--out FILE], or --model NAME --input FILE --out FILE where FILE (CSV/Parquet) has game_id ' +
-        'and/or date,home,away plus the model\'s feature columns by name (`bullpen ml models list` shows them); writes game_id,[date,home,away,]p',
+        "and/or date,home,away plus the model's feature columns by name (`bullpen ml models list` shows them); writes game_id,[date,home,away,]p",
     },
   }),
   'ml.models.list': defineOp({

@@ -11,7 +11,15 @@ import { servingMatrix } from '../../modeling/servingMatrix';
 import type { EngineDeps } from '../../engineDeps';
 import type { JobSpec } from '../../jobs/jobSpec';
 import { assertSeasonsHaveGames } from '../../modeling/jobPrechecks';
-import { backtestRunStart, buildBacktestResults, ELO_FEATURE, plannedStrategies, type BacktestOptions, type BacktestOutcome, type BacktestSource } from './backtestResults';
+import {
+  backtestRunStart,
+  buildBacktestResults,
+  ELO_FEATURE,
+  plannedStrategies,
+  type BacktestOptions,
+  type BacktestOutcome,
+  type BacktestSource,
+} from './backtestResults';
 import { assertNoClosingLineAtOpen } from './closingLineGuard';
 import { loadCvPredictions, type CvPredictions } from './cvPredictions';
 
@@ -90,55 +98,88 @@ export async function backtestModel(deps: EngineDeps, input: BacktestInput, ctx:
   if (m.rows === 0) throw inputError('NO_GAMES', `no graded games in seasons ${input.seasons}`, { seasons: input.seasons });
   if (model) assertOutOfSample(model, seasons, m.dates[0]);
   // A CV run predicts only the games its test folds held: the backtest bets exactly those.
-  const rows = cv ? Int32Array.from({ length: m.rows }, (_v, i) => i).filter((i) => cv.p.has(m.gameIds[i])) : Int32Array.from({ length: m.rows }, (_v, i) => i);
-  if (rows.length === 0) throw inputError('BACKTEST_NO_OOF_GAMES', `none of the games of ${input.seasons} has an out-of-fold prediction in CV run ${cv?.name ?? ''}`, { seasons: input.seasons });
+  const rows = cv
+    ? Int32Array.from({ length: m.rows }, (_v, i) => i).filter((i) => cv.p.has(m.gameIds[i]))
+    : Int32Array.from({ length: m.rows }, (_v, i) => i);
+  if (rows.length === 0)
+    throw inputError(
+      'BACKTEST_NO_OOF_GAMES',
+      `none of the games of ${input.seasons} has an out-of-fold prediction in CV run ${cv?.name ?? ''}`,
+      { seasons: input.seasons },
+    );
   const allPrices = marketPrices(m);
   const prices = {
     close: [takeValues(allPrices.close[0], rows), takeValues(allPrices.close[1], rows)] as const,
     open: [takeValues(allPrices.open[0], rows), takeValues(allPrices.open[1], rows)] as const,
   };
   const priced = prices.close[0].filter((v, i) => v > 1 && prices.close[1][i] > 1).length;
-  if (priced === 0) throw inputError('BACKTEST_NO_ODDS', `no ${m.target} closing prices for seasons ${input.seasons}: import odds first (bullpen data import odds)`, { seasons: input.seasons });
+  if (priced === 0)
+    throw inputError(
+      'BACKTEST_NO_ODDS',
+      `no ${m.target} closing prices for seasons ${input.seasons}: import odds first (bullpen data import odds)`,
+      { seasons: input.seasons },
+    );
   const eloAll = await eloColumn(deps, m, seasons);
   const elo = eloAll ? takeValues(eloAll, rows) : null;
   const label = takeValues(m.label, rows);
   const strategies = plannedStrategies(input, model !== null || cv !== null, elo !== null);
   const from = model?.name ?? (cv ? `cv-${cv.name}` : 'rules');
   const name = input.name ?? `backtest-${from}-${input.seasons}-${Date.now().toString(36)}`;
-  const source: BacktestSource = { modelName: model?.name ?? null, cvRun: cv ? { id: cv.runId, name: cv.name, games: rows.length, seasonGames: m.rows } : null };
+  const source: BacktestSource = {
+    modelName: model?.name ?? null,
+    cvRun: cv ? { id: cv.runId, name: cv.name, games: rows.length, seasonGames: m.rows } : null,
+  };
 
-  return trackRun(
-    deps.runs,
-    backtestRunStart(m, rows, input, source, strategies, name, ctx.id),
-    ctx.signal,
-    async () => {
-      const x = model ? takeRows(m, rows).x : null;
-      const oof = cv ? Float64Array.from(rows, (i) => cv.p.get(m.gameIds[i]) ?? Number.NaN) : null;
-      const payload: PredictBacktestPayload = {
-        model: model && x ? { modelText: await deps.models.text(model), x, rows: rows.length, cols: m.cols, numThreads: deps.pool.threadsPerTask } : null,
-        ...(oof ? { pHome: oof } : {}),
-        games: {
-          days: Int32Array.from(toDayNumbers(Array.from(rows, (i) => m.dates[i]))), seasons: Int32Array.from(rows, (i) => m.seasons[i]), homeWin: label.slice(), pEloHome: elo,
-          openHome: prices.open[0].slice(), openAway: prices.open[1].slice(), closeHome: prices.close[0].slice(), closeAway: prices.close[1].slice(),
-        },
-        strategies: strategies.map((s) => s.spec),
-        price: input.odds,
-        bootstrapResamples: input.bootstrapResamples,
-        seed: input.seed,
-      };
-      const g = payload.games;
-      const out = await deps.pool.run('predictBacktest', payload, {
-        transferList: [x?.buffer, oof?.buffer, g.days.buffer, g.seasons.buffer, g.homeWin.buffer, g.openHome.buffer, g.openAway.buffer, g.closeHome.buffer, g.closeAway.buffer, ...(elo ? [elo.buffer] : [])]
-          .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer),
-        signal: ctx.signal,
-        onProgress: (f, message) => ctx.progress(0.1 + 0.85 * f, message),
-      });
-      ctx.throwIfCancelled();
-      const games = { seasons, label, closeHome: prices.close[0], closeAway: prices.close[1] };
-      return buildBacktestResults(m, games, input, source, strategies, out, name, Date.now() - started);
-    },
-  );
+  return trackRun(deps.runs, backtestRunStart(m, rows, input, source, strategies, name, ctx.id), ctx.signal, async () => {
+    const x = model ? takeRows(m, rows).x : null;
+    const oof = cv ? Float64Array.from(rows, (i) => cv.p.get(m.gameIds[i]) ?? Number.NaN) : null;
+    const payload: PredictBacktestPayload = {
+      model:
+        model && x
+          ? { modelText: await deps.models.text(model), x, rows: rows.length, cols: m.cols, numThreads: deps.pool.threadsPerTask }
+          : null,
+      ...(oof ? { pHome: oof } : {}),
+      games: {
+        days: Int32Array.from(toDayNumbers(Array.from(rows, (i) => m.dates[i]))),
+        seasons: Int32Array.from(rows, (i) => m.seasons[i]),
+        homeWin: label.slice(),
+        pEloHome: elo,
+        openHome: prices.open[0].slice(),
+        openAway: prices.open[1].slice(),
+        closeHome: prices.close[0].slice(),
+        closeAway: prices.close[1].slice(),
+      },
+      strategies: strategies.map((s) => s.spec),
+      price: input.odds,
+      bootstrapResamples: input.bootstrapResamples,
+      seed: input.seed,
+    };
+    const g = payload.games;
+    const out = await deps.pool.run('predictBacktest', payload, {
+      transferList: [
+        x?.buffer,
+        oof?.buffer,
+        g.days.buffer,
+        g.seasons.buffer,
+        g.homeWin.buffer,
+        g.openHome.buffer,
+        g.openAway.buffer,
+        g.closeHome.buffer,
+        g.closeAway.buffer,
+        ...(elo ? [elo.buffer] : []),
+      ].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer),
+      signal: ctx.signal,
+      onProgress: (f, message) => ctx.progress(0.1 + 0.85 * f, message),
+    });
+    ctx.throwIfCancelled();
+    const games = { seasons, label, closeHome: prices.close[0], closeAway: prices.close[1] };
+    return buildBacktestResults(m, games, input, source, strategies, out, name, Date.now() - started);
+  });
 }
 
 /** `ml.backtest` as a job. */
-export const backtestJob: JobSpec<EngineDeps, BacktestInput, 'ml.backtest'> = { kind: 'ml.backtest', precheck: precheckBacktest, run: backtestModel };
+export const backtestJob: JobSpec<EngineDeps, BacktestInput, 'ml.backtest'> = {
+  kind: 'ml.backtest',
+  precheck: precheckBacktest,
+  run: backtestModel,
+};

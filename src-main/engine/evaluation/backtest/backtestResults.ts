@@ -45,19 +45,34 @@ export const ELO_FEATURE = 'elo_home_win_prob';
  * The strategies a backtest bets: the requested ones, then the rule-based baselines (elo only where the
  * Elo probability exists). Refuses a model strategy without predictions and elo without its feature.
  */
-export function plannedStrategies(input: Pick<BacktestOptions, 'strategy' | 'baselines' | 'edge' | 'kellyFraction' | 'maxStake'>, hasPredictions: boolean, hasElo: boolean): PlannedStrategy[] {
+export function plannedStrategies(
+  input: Pick<BacktestOptions, 'strategy' | 'baselines' | 'edge' | 'kellyFraction' | 'maxStake'>,
+  hasPredictions: boolean,
+  hasElo: boolean,
+): PlannedStrategy[] {
   const wanted = [...input.strategy];
   if (input.baselines) for (const r of ruleStrategies) if (!wanted.includes(r) && (r !== 'elo' || hasElo)) wanted.push(r);
   return wanted.map((kind) => {
-    if (isModelStrategy(kind) && !hasPredictions) throw new BullpenError('usage', 'BACKTEST_NEEDS_MODEL', `strategy ${kind} bets a model's probabilities: give --model NAME or --run CV_RUN_ID`, { strategy: kind });
-    if (kind === 'elo' && !hasElo) throw inputError('BACKTEST_NO_ELO', `strategy elo needs the ${ELO_FEATURE} feature and a moneyline (home_win) target`, {});
+    if (isModelStrategy(kind) && !hasPredictions)
+      throw new BullpenError(
+        'usage',
+        'BACKTEST_NEEDS_MODEL',
+        `strategy ${kind} bets a model's probabilities: give --model NAME or --run CV_RUN_ID`,
+        { strategy: kind },
+      );
+    if (kind === 'elo' && !hasElo)
+      throw inputError('BACKTEST_NO_ELO', `strategy elo needs the ${ELO_FEATURE} feature and a moneyline (home_win) target`, {});
     switch (kind) {
       case 'edge':
         return { label: `edge>=${input.edge}`, kind, spec: { kind, edge: input.edge } };
       case 'elo':
         return { label: `elo edge>=${input.edge}`, kind, spec: { kind, edge: input.edge } };
       case 'kelly':
-        return { label: `kelly ${input.kellyFraction} cap ${input.maxStake}`, kind, spec: { kind, fraction: input.kellyFraction, maxStake: input.maxStake } };
+        return {
+          label: `kelly ${input.kellyFraction} cap ${input.maxStake}`,
+          kind,
+          spec: { kind, fraction: input.kellyFraction, maxStake: input.maxStake },
+        };
       default:
         return { label: kind, kind, spec: { kind } };
     }
@@ -70,9 +85,21 @@ export const finiteOrNull = (x: number | null): number | null => (x === null || 
 export function summarizeStrategy(o: StrategyOutcome, label: string, kind: StrategyName): StrategySummary {
   const mt = o.metrics;
   return {
-    label, kind, ml: isModelStrategy(kind),
-    bets: mt.bets, hitRate: mt.hitRate, profit: mt.profit, roi: mt.roi, roiCi: mt.roiCi, roiPValue: mt.roiPValue,
-    sharpe: mt.sharpe, sortino: mt.sortino, maxDrawdown: mt.maxDrawdown, maxDrawdownUnits: mt.maxDrawdownUnits, longestLosingStreak: mt.longestLosingStreak, clv: mt.clv,
+    label,
+    kind,
+    ml: isModelStrategy(kind),
+    bets: mt.bets,
+    hitRate: mt.hitRate,
+    profit: mt.profit,
+    roi: mt.roi,
+    roiCi: mt.roiCi,
+    roiPValue: mt.roiPValue,
+    sharpe: mt.sharpe,
+    sortino: mt.sortino,
+    maxDrawdown: mt.maxDrawdown,
+    maxDrawdownUnits: mt.maxDrawdownUnits,
+    longestLosingStreak: mt.longestLosingStreak,
+    clv: mt.clv,
   };
 }
 
@@ -83,7 +110,12 @@ export function strategyMetricPoints(sm: StrategySummary): MetricPoint[] {
     { key: 'hitRate', value: sm.hitRate },
     { key: 'profit', value: sm.profit },
     { key: 'roi', value: sm.roi },
-    ...(sm.roiCi ? [{ key: 'roiCiLow', value: sm.roiCi[0] }, { key: 'roiCiHigh', value: sm.roiCi[1] }] : []),
+    ...(sm.roiCi
+      ? [
+          { key: 'roiCiLow', value: sm.roiCi[0] },
+          { key: 'roiCiHigh', value: sm.roiCi[1] },
+        ]
+      : []),
     ...(sm.roiPValue !== null ? [{ key: 'roiPValue', value: sm.roiPValue }] : []),
     { key: 'sharpe', value: sm.sharpe },
     { key: 'sortino', value: sm.sortino },
@@ -102,13 +134,35 @@ export interface BacktestSource {
 }
 
 /** The run a backtest records when it starts. */
-export function backtestRunStart(m: FeatureMatrix, rows: Int32Array, input: BacktestOptions, source: BacktestSource, strategies: PlannedStrategy[], name: string, jobId: string): RunStart {
+export function backtestRunStart(
+  m: FeatureMatrix,
+  rows: Int32Array,
+  input: BacktestOptions,
+  source: BacktestSource,
+  strategies: PlannedStrategy[],
+  name: string,
+  jobId: string,
+): RunStart {
   return {
-    name, kind: 'backtest', jobId, target: m.target, featureSet: m.setName, featureVersions: m.featureVersions, dataHash: matrixHash(m, rows),
-    seed: input.seed, synthetic: m.synthetic,
+    name,
+    kind: 'backtest',
+    jobId,
+    target: m.target,
+    featureSet: m.setName,
+    featureVersions: m.featureVersions,
+    dataHash: matrixHash(m, rows),
+    seed: input.seed,
+    synthetic: m.synthetic,
     params: {
-      model: source.modelName ?? '', cvRun: source.cvRun?.id ?? '', seasons: input.seasons, strategies: strategies.map((s) => s.label).join(', '), odds: input.odds, edge: input.edge,
-      kellyFraction: input.kellyFraction, maxStake: input.maxStake, bootstrapResamples: input.bootstrapResamples,
+      model: source.modelName ?? '',
+      cvRun: source.cvRun?.id ?? '',
+      seasons: input.seasons,
+      strategies: strategies.map((s) => s.label).join(', '),
+      odds: input.odds,
+      edge: input.edge,
+      kellyFraction: input.kellyFraction,
+      maxStake: input.maxStake,
+      bootstrapResamples: input.bootstrapResamples,
     },
     tags: {
       ...(source.modelName ? { model: source.modelName } : {}),
@@ -171,7 +225,12 @@ export function buildBacktestResults(
     deflatedSharpe: finiteOrNull(out.deflatedSharpe?.deflatedSharpe ?? null),
     pbo: finiteOrNull(out.pbo?.pbo ?? null),
     model: evaluation
-      ? { logLoss: evaluation.metrics.logLoss, accuracy: evaluation.metrics.accuracy, marketLogLoss: evaluation.market?.market.logLoss ?? null, marketAccuracy: evaluation.market?.market.accuracy ?? null }
+      ? {
+          logLoss: evaluation.metrics.logLoss,
+          accuracy: evaluation.metrics.accuracy,
+          marketLogLoss: evaluation.market?.market.logLoss ?? null,
+          marketAccuracy: evaluation.market?.market.accuracy ?? null,
+        }
       : null,
     durationMs,
   };
@@ -184,14 +243,19 @@ export function buildBacktestResults(
           name: 'backtest.json',
           value: {
             strategies: summaries.map((sm, k) => ({ ...sm, metrics: out.outcomes[k].metrics, breakdowns: out.outcomes[k].breakdowns })),
-            best: value.best, cvRun: source.cvRun, deflatedSharpe: out.deflatedSharpe, pbo: out.pbo ? { pbo: out.pbo.pbo } : null,
+            best: value.best,
+            cvRun: source.cvRun,
+            deflatedSharpe: out.deflatedSharpe,
+            pbo: out.pbo ? { pbo: out.pbo.pbo } : null,
           },
         },
         { name: 'equity.json', value: { series } },
-        ...(evaluation ? [
-          { name: 'calibration.json' as const, value: { evaluatedOn: 'backtest games' as const, bins: evaluation.reliability } },
-          { name: 'market.json' as const, value: evaluation.market },
-        ] : []),
+        ...(evaluation
+          ? [
+              { name: 'calibration.json' as const, value: { evaluatedOn: 'backtest games' as const, bins: evaluation.reliability } },
+              { name: 'market.json' as const, value: evaluation.market },
+            ]
+          : []),
       ],
       children: summaries.map((sm, k) => ({
         name: `${name} ${sm.label}`,

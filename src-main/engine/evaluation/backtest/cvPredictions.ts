@@ -34,15 +34,28 @@ export async function loadCvPredictions(store: RunReader, runIdOrPrefix: string,
   const id = await store.resolveId(runIdOrPrefix);
   const [run] = await store.list({ ids: [id], limit: 1 });
   if (run.kind !== 'cv') {
-    throw new BullpenError('usage', 'BACKTEST_RUN_NOT_CV', `run ${run.name} (${id.slice(0, 8)}) is a ${run.kind} run: --run takes a CV run (bullpen ml runs list --kind cv); use --model for a trained model`, { run: id, kind: run.kind });
+    throw new BullpenError(
+      'usage',
+      'BACKTEST_RUN_NOT_CV',
+      `run ${run.name} (${id.slice(0, 8)}) is a ${run.kind} run: --run takes a CV run (bullpen ml runs list --kind cv); use --model for a trained model`,
+      { run: id, kind: run.kind },
+    );
   }
   if (run.status !== 'completed') {
-    throw inputError('BACKTEST_RUN_NOT_COMPLETED', `CV run ${run.name} is ${run.status}: only a completed CV has out-of-fold predictions`, { run: id, status: run.status });
+    throw inputError('BACKTEST_RUN_NOT_COMPLETED', `CV run ${run.name} is ${run.status}: only a completed CV has out-of-fold predictions`, {
+      run: id,
+      status: run.status,
+    });
   }
   const text = await store.artifact(id, 'oof.csv');
   if (!text) throw inputError('BACKTEST_RUN_NO_OOF', `CV run ${run.name} stored no out-of-fold predictions (oof.csv)`, { run: id });
   const oof = decodeArtifact('oof.csv', text);
-  if (!oof.ok) throw inputError('BACKTEST_RUN_BAD_OOF', `CV run ${run.name} stored out-of-fold predictions Bullpen cannot read (oof.csv: ${oof.issue}): run the CV again`, { run: id, issue: oof.issue });
+  if (!oof.ok)
+    throw inputError(
+      'BACKTEST_RUN_BAD_OOF',
+      `CV run ${run.name} stored out-of-fold predictions Bullpen cannot read (oof.csv: ${oof.issue}): run the CV again`,
+      { run: id, issue: oof.issue },
+    );
   const { p, gamesBySeason } = indexOof(oof.data);
   const uncovered = seasons.filter((s) => !gamesBySeason.has(s));
   if (uncovered.length) {
@@ -54,5 +67,12 @@ export async function loadCvPredictions(store: RunReader, runIdOrPrefix: string,
       { run: id, uncovered, tested },
     );
   }
-  return { runId: id, name: run.name, target: (run.target ?? 'home_win') as Target, featureSet: run.featureSet ?? 'default', p, gamesBySeason };
+  return {
+    runId: id,
+    name: run.name,
+    target: (run.target ?? 'home_win') as Target,
+    featureSet: run.featureSet ?? 'default',
+    p,
+    gamesBySeason,
+  };
 }

@@ -43,13 +43,25 @@ export function cvRunStart(m: FeatureMatrix, s: CvSetup, input: CvOptions, name:
     target: s.target,
     featureSet: s.features,
     featureVersions: m.featureVersions,
-    dataHash: matrixHash(m, Int32Array.from({ length: m.rows }, (_v, i) => i)),
+    dataHash: matrixHash(
+      m,
+      Int32Array.from({ length: m.rows }, (_v, i) => i),
+    ),
     seed: s.seed,
     synthetic: m.synthetic,
     params: {
-      ...s.params, numBoostRound: s.numBoostRound, earlyStoppingRounds: s.earlyStoppingRounds, scheme: input.scheme, splits: input.splits,
-      trainDays: input.trainDays, testDays: input.testDays, gap: input.gap, embargo: input.embargo, seasons: input.seasons ?? 'all',
-      model: input.model ?? '', numThreads,
+      ...s.params,
+      numBoostRound: s.numBoostRound,
+      earlyStoppingRounds: s.earlyStoppingRounds,
+      scheme: input.scheme,
+      splits: input.splits,
+      trainDays: input.trainDays,
+      testDays: input.testDays,
+      gap: input.gap,
+      embargo: input.embargo,
+      seasons: input.seasons ?? 'all',
+      model: input.model ?? '',
+      numThreads,
     },
     tags: m.synthetic ? { synthetic: 'true' } : {},
   };
@@ -79,16 +91,32 @@ export function buildCvResults(
   }
   const covered = Int32Array.from({ length: m.rows }, (_v, i) => i).filter((i) => !Number.isNaN(oof[i]));
   const [priceA, priceB] = marketPrices(m).close;
-  const evaluation = evaluate(takeValues(m.label, covered), takeValues(oof, covered), takeValues(priceA, covered), takeValues(priceB, covered));
+  const evaluation = evaluate(
+    takeValues(m.label, covered),
+    takeValues(oof, covered),
+    takeValues(priceA, covered),
+    takeValues(priceB, covered),
+  );
   const foldLoss = results.map((r) => r.metrics.logLoss);
   const meanLoss = foldLoss.reduce((a, b) => a + b, 0) / foldLoss.length;
   const sdLoss = Math.sqrt(foldLoss.reduce((a, b) => a + (b - meanLoss) ** 2, 0) / Math.max(1, foldLoss.length - 1));
   const foldRows = results.map((r): CvFold => {
     const f = folds[r.index];
     return {
-      index: r.index, ...f.boundaries, trainGames: r.trainRows, innerValidGames: r.innerValidRows, testGames: f.test.length,
-      purged: f.purged, embargoed: f.embargoed, testSeason: f.testSeason, bestIteration: r.bestIteration,
-      logLoss: r.metrics.logLoss, accuracy: r.metrics.accuracy, auc: r.metrics.auc, brier: r.metrics.brier, ece: r.metrics.ece,
+      index: r.index,
+      ...f.boundaries,
+      trainGames: r.trainRows,
+      innerValidGames: r.innerValidRows,
+      testGames: f.test.length,
+      purged: f.purged,
+      embargoed: f.embargoed,
+      testSeason: f.testSeason,
+      bestIteration: r.bestIteration,
+      logLoss: r.metrics.logLoss,
+      accuracy: r.metrics.accuracy,
+      auc: r.metrics.auc,
+      brier: r.metrics.brier,
+      ece: r.metrics.ece,
     };
   });
   const metrics: MetricPoint[] = [
@@ -103,13 +131,22 @@ export function buildCvResults(
       { key: 'fold.bestIteration', value: r.bestIteration, step: r.index + 1 },
     ]),
   ];
-  const oofRows = Array.from(covered, (i) => ({ gameId: m.gameIds[i], date: m.dates[i], season: m.seasons[i], fold: foldOf[i] + 1, label: m.label[i], p: oof[i] }));
+  const oofRows = Array.from(covered, (i) => ({
+    gameId: m.gameIds[i],
+    date: m.dates[i],
+    season: m.seasons[i],
+    fold: foldOf[i] + 1,
+    label: m.label[i],
+    p: oof[i],
+  }));
   const value: Omit<CvOutcome, 'runId'> = {
     name,
     scheme: input.scheme,
     folds: foldRows,
     metrics: { ...evaluation.metrics, foldLogLossMean: meanLoss, foldLogLossStd: sdLoss },
-    market: evaluation.market ? { games: evaluation.market.games, logLoss: evaluation.market.market.logLoss, accuracy: evaluation.market.market.accuracy } : null,
+    market: evaluation.market
+      ? { games: evaluation.market.games, logLoss: evaluation.market.market.logLoss, accuracy: evaluation.market.market.accuracy }
+      : null,
     durationMs,
   };
   return {
@@ -118,7 +155,13 @@ export function buildCvResults(
       metrics,
       artifacts: [
         { name: 'folds.json', value: { scheme: input.scheme, folds: foldRows } },
-        { name: 'importance.json', value: importanceArtifact(m.featureNames, results.map((r) => ({ gain: r.importanceGain, split: r.importanceSplit }))) },
+        {
+          name: 'importance.json',
+          value: importanceArtifact(
+            m.featureNames,
+            results.map((r) => ({ gain: r.importanceGain, split: r.importanceSplit })),
+          ),
+        },
         { name: 'calibration.json', value: { evaluatedOn: 'out-of-fold', bins: evaluation.reliability } },
         { name: 'market.json', value: evaluation.market },
         { name: 'oof.csv', value: oofRows },
@@ -130,7 +173,14 @@ export function buildCvResults(
         featureSet: s.features,
         seed: s.seed,
         synthetic: m.synthetic,
-        params: { fold: f.index + 1, trainStart: f.trainStart, trainEnd: f.trainEnd, testStart: f.testStart, testEnd: f.testEnd, testSeason: f.testSeason ?? '' },
+        params: {
+          fold: f.index + 1,
+          trainStart: f.trainStart,
+          trainEnd: f.trainEnd,
+          testStart: f.testStart,
+          testEnd: f.testEnd,
+          testSeason: f.testSeason ?? '',
+        },
         metrics: [
           ...Object.entries(results[k].metrics).map(([key, v]) => ({ key, value: v })),
           { key: 'bestIteration', value: f.bestIteration },
@@ -144,4 +194,3 @@ export function buildCvResults(
     },
   };
 }
-

@@ -48,7 +48,12 @@ async function resolveCvSetup(deps: EngineDeps, input: CvInput): Promise<CvSetup
       seed,
     };
   }
-  if (!input.features || !input.target) throw new BullpenError('usage', 'CV_NEEDS_MODEL_OR_SPEC', 'give --model NAME, or --features SET and --target T (with optional --params JSON)');
+  if (!input.features || !input.target)
+    throw new BullpenError(
+      'usage',
+      'CV_NEEDS_MODEL_OR_SPEC',
+      'give --model NAME, or --features SET and --target T (with optional --params JSON)',
+    );
   return {
     target: input.target,
     features: input.features,
@@ -67,13 +72,21 @@ export async function precheckCv(deps: EngineDeps, input: CvInput): Promise<void
     await assertLightgbmParams(deps.pool, input.params, model.featureNames.length);
     return;
   }
-  if (!input.features || !input.target) throw new BullpenError('usage', 'CV_NEEDS_MODEL_OR_SPEC', 'give --model NAME, or --features SET and --target T (with optional --params JSON)');
+  if (!input.features || !input.target)
+    throw new BullpenError(
+      'usage',
+      'CV_NEEDS_MODEL_OR_SPEC',
+      'give --model NAME, or --features SET and --target T (with optional --params JSON)',
+    );
   const cols = await deps.features.setSize(input.features);
   await assertLightgbmParams(deps.pool, input.params, cols);
 }
 
 /** The folds of a CV on a matrix (defaults: 5 splits, 90-day train, 30-day test, 1-day gap and embargo). */
-export function cvFolds(m: FeatureMatrix, input: Pick<CvInput, 'scheme' | 'splits' | 'trainDays' | 'testDays' | 'gap' | 'embargo'>): Fold[] {
+export function cvFolds(
+  m: FeatureMatrix,
+  input: Pick<CvInput, 'scheme' | 'splits' | 'trainDays' | 'testDays' | 'gap' | 'embargo'>,
+): Fold[] {
   return splitFolds(
     input.scheme,
     { dates: m.dates, seasons: m.seasons, lookbackDays: FEATURE_LOOKBACK_DAYS, horizonDays: 0 },
@@ -92,59 +105,63 @@ export async function runCv(deps: EngineDeps, input: CvInput, ctx: JobContext): 
   const seasons = parseSeasons(input.seasons);
   ctx.progress(0.01, 'building the feature matrix');
   const m = await loadFeatureMatrix(deps.workspace, { set: s.features, target: s.target, ...(seasons ? { seasons } : {}) });
-  if (m.rows === 0) throw inputError('NO_GAMES', `no labelled games for target ${s.target}${input.seasons ? ` in ${input.seasons}` : ''}`, {});
+  if (m.rows === 0)
+    throw inputError('NO_GAMES', `no labelled games for target ${s.target}${input.seasons ? ` in ${input.seasons}` : ''}`, {});
   ctx.throwIfCancelled();
   const folds = cvFolds(m, input);
   const name = input.name ?? `cv-${input.scheme}-${s.target}-${s.features}-${Date.now().toString(36)}`;
-  return trackRun(
-    deps.runs,
-    cvRunStart(m, s, input, name, ctx.id, deps.pool.threadsPerTask),
-    ctx.signal,
-    async () => {
-      const groups = foldGroups(folds, Math.min(deps.pool.size, input.workers ?? deps.pool.size));
-      const weight = groups.map((g) => g.reduce((acc, f) => acc + f.train.length, 0));
-      const totalWeight = weight.reduce((a, b) => a + b, 0);
-      const fraction = new Array<number>(groups.length).fill(0);
-      const report = (message?: string) => ctx.progress(0.05 + 0.9 * fraction.reduce((acc, f, g) => acc + (f * weight[g]) / totalWeight, 0), message);
-      // One failing group stops the others: no reason to keep training a CV that cannot complete.
-      const local = new AbortController();
-      const stop = () => local.abort();
-      ctx.signal.addEventListener('abort', stop, { once: true });
-      let results: CvFoldResult[];
-      try {
-        const outs = await Promise.all(
-          groups.map((group, g) => {
-            // Each worker gets its own copy of the matrix, transferred (not cloned) into the thread.
-            const x = m.features.slice();
-            const y = m.label.slice();
-            const payload: CvFoldPayload = {
-              x, y, rows: m.rows, cols: m.cols, featureNames: m.featureNames,
-              folds: group.map((f) => ({ index: f.index, train: f.train.slice(), test: f.test.slice() })),
-              params: s.params, numBoostRound: s.numBoostRound, earlyStoppingRounds: s.earlyStoppingRounds, numThreads: deps.pool.threadsPerTask,
-            };
-            return deps.pool
-              .run('cvFold', payload, {
-                transferList: [x.buffer, y.buffer],
-                signal: local.signal,
-                onProgress: (f, message) => {
-                  fraction[g] = f;
-                  report(message);
-                },
-              })
-              .catch((err: unknown) => {
-                local.abort();
-                throw err;
-              });
-          }),
-        );
-        results = outs.flatMap((o) => o.folds).sort((a, b) => a.index - b.index);
-      } finally {
-        ctx.signal.removeEventListener('abort', stop);
-      }
-      ctx.throwIfCancelled();
-      return buildCvResults(m, folds, results, name, input, s, Date.now() - started);
-    },
-  );
+  return trackRun(deps.runs, cvRunStart(m, s, input, name, ctx.id, deps.pool.threadsPerTask), ctx.signal, async () => {
+    const groups = foldGroups(folds, Math.min(deps.pool.size, input.workers ?? deps.pool.size));
+    const weight = groups.map((g) => g.reduce((acc, f) => acc + f.train.length, 0));
+    const totalWeight = weight.reduce((a, b) => a + b, 0);
+    const fraction = new Array<number>(groups.length).fill(0);
+    const report = (message?: string) =>
+      ctx.progress(0.05 + 0.9 * fraction.reduce((acc, f, g) => acc + (f * weight[g]) / totalWeight, 0), message);
+    // One failing group stops the others: no reason to keep training a CV that cannot complete.
+    const local = new AbortController();
+    const stop = () => local.abort();
+    ctx.signal.addEventListener('abort', stop, { once: true });
+    let results: CvFoldResult[];
+    try {
+      const outs = await Promise.all(
+        groups.map((group, g) => {
+          // Each worker gets its own copy of the matrix, transferred (not cloned) into the thread.
+          const x = m.features.slice();
+          const y = m.label.slice();
+          const payload: CvFoldPayload = {
+            x,
+            y,
+            rows: m.rows,
+            cols: m.cols,
+            featureNames: m.featureNames,
+            folds: group.map((f) => ({ index: f.index, train: f.train.slice(), test: f.test.slice() })),
+            params: s.params,
+            numBoostRound: s.numBoostRound,
+            earlyStoppingRounds: s.earlyStoppingRounds,
+            numThreads: deps.pool.threadsPerTask,
+          };
+          return deps.pool
+            .run('cvFold', payload, {
+              transferList: [x.buffer, y.buffer],
+              signal: local.signal,
+              onProgress: (f, message) => {
+                fraction[g] = f;
+                report(message);
+              },
+            })
+            .catch((err: unknown) => {
+              local.abort();
+              throw err;
+            });
+        }),
+      );
+      results = outs.flatMap((o) => o.folds).sort((a, b) => a.index - b.index);
+    } finally {
+      ctx.signal.removeEventListener('abort', stop);
+    }
+    ctx.throwIfCancelled();
+    return buildCvResults(m, folds, results, name, input, s, Date.now() - started);
+  });
 }
 
 /** `ml.cv` as a job. */

@@ -29,10 +29,18 @@ const quoteLiteral = (s: string) => `'${s.replaceAll("'", "''")}'`;
 function limitError(err: unknown, feature: string, limits: SandboxLimits, timedOut: boolean): BullpenError | undefined {
   const message = (err as Error).message ?? '';
   if (timedOut || /INTERRUPT/i.test(message)) {
-    return inputError('FEATURE_TIMEOUT', `feature ${feature}: its computation ran longer than ${limits.timeoutMs / 1000} s and was stopped; simplify it or raise BULLPEN_FEATURE_SQL_TIMEOUT_MS`, { feature, timeoutMs: limits.timeoutMs });
+    return inputError(
+      'FEATURE_TIMEOUT',
+      `feature ${feature}: its computation ran longer than ${limits.timeoutMs / 1000} s and was stopped; simplify it or raise BULLPEN_FEATURE_SQL_TIMEOUT_MS`,
+      { feature, timeoutMs: limits.timeoutMs },
+    );
   }
   if (/Out of Memory/i.test(message)) {
-    return inputError('FEATURE_MEMORY', `feature ${feature}: its computation needed more than ${limits.memoryLimit} of memory and was stopped; simplify it or raise BULLPEN_FEATURE_SQL_MEMORY`, { feature, memoryLimit: limits.memoryLimit });
+    return inputError(
+      'FEATURE_MEMORY',
+      `feature ${feature}: its computation needed more than ${limits.memoryLimit} of memory and was stopped; simplify it or raise BULLPEN_FEATURE_SQL_MEMORY`,
+      { feature, memoryLimit: limits.memoryLimit },
+    );
   }
   return undefined;
 }
@@ -62,7 +70,11 @@ export class FeatureSandbox {
   readonly sql: Sql;
 
   /** Copies the readable relations of `source` (a workspace connection, inside its transaction if any) into a new sandbox. */
-  static async fromWorkspace(source: Sql, contents: SandboxContents = { odds: true }, limits: SandboxLimits = sandboxLimits()): Promise<FeatureSandbox> {
+  static async fromWorkspace(
+    source: Sql,
+    contents: SandboxContents = { odds: true },
+    limits: SandboxLimits = sandboxLimits(),
+  ): Promise<FeatureSandbox> {
     const exchangeDir = mkdtempSync(join(tmpdir(), 'bullpen-sandbox-'));
     let instance: DuckDBInstance | undefined;
     // Each copy travels as a Parquet file through the one folder the sandbox may read.
@@ -102,7 +114,13 @@ export class FeatureSandbox {
       }
       for (const name of viewNames) {
         const view = views.find((v) => v.name === name);
-        if (!view) throw new BullpenError('internal', 'SANDBOX_VIEW_MISSING', `the workspace has no view ${name} to recreate in the feature sandbox`, { view: name });
+        if (!view)
+          throw new BullpenError(
+            'internal',
+            'SANDBOX_VIEW_MISSING',
+            `the workspace has no view ${name} to recreate in the feature sandbox`,
+            { view: name },
+          );
         await sandbox.sql.run(view.sql);
       }
       return sandbox;
@@ -124,13 +142,21 @@ export class FeatureSandbox {
     const wrapped = `CREATE OR REPLACE TEMP TABLE "${table.replaceAll('"', '""')}" AS SELECT CAST(game_id AS VARCHAR) AS game_id, CAST(value AS DOUBLE) AS value FROM (\n${computation}\n) q`;
     const statements = await this.connection.extractStatements(wrapped).catch(() => undefined);
     if (!statements || statements.count !== 1) {
-      throw inputError('FEATURE_SQL_NOT_ONE_STATEMENT', `${label}: the computation must be one SELECT that can stand inside a subquery`, { feature, version });
+      throw inputError('FEATURE_SQL_NOT_ONE_STATEMENT', `${label}: the computation must be one SELECT that can stand inside a subquery`, {
+        feature,
+        version,
+      });
     }
     await this.withTimeLimit(feature, async () => {
       try {
         await this.connection.run(wrapped);
       } catch (err) {
-        throw err instanceof BullpenError ? err : new BullpenError('input', 'FEATURE_COMPUTATION_FAILED', `${label}: its computation failed: ${shortMessage(err)}`, { feature, version });
+        throw err instanceof BullpenError
+          ? err
+          : new BullpenError('input', 'FEATURE_COMPUTATION_FAILED', `${label}: its computation failed: ${shortMessage(err)}`, {
+              feature,
+              version,
+            });
       }
     });
   }
@@ -141,16 +167,32 @@ export class FeatureSandbox {
     try {
       statements = await this.connection.extractStatements(computation);
     } catch (err) {
-      throw inputError('FEATURE_SQL_INVALID', `${label}: the computation does not parse: ${shortMessage(err).replace(/^Failed to extract statements: /, '')}`, { label });
+      throw inputError(
+        'FEATURE_SQL_INVALID',
+        `${label}: the computation does not parse: ${shortMessage(err).replace(/^Failed to extract statements: /, '')}`,
+        { label },
+      );
     }
     if (statements.count !== 1) {
-      throw inputError('FEATURE_SQL_NOT_ONE_STATEMENT', `${label}: the computation holds ${statements.count} statements; it must be exactly one SELECT returning game_id and value`, { label, statements: statements.count });
+      throw inputError(
+        'FEATURE_SQL_NOT_ONE_STATEMENT',
+        `${label}: the computation holds ${statements.count} statements; it must be exactly one SELECT returning game_id and value`,
+        { label, statements: statements.count },
+      );
     }
     // DuckDB's serializer accepts only SELECT nodes; it parses without binding, so no second planning of the query.
     const serialized = await this.sql.value<string>(`SELECT json_serialize_sql(?::VARCHAR)`, [computation]);
-    const parsed = JSON.parse(serialized ?? '{}') as { error?: boolean; error_message?: string; statements?: { node?: { type?: string } }[] };
+    const parsed = JSON.parse(serialized ?? '{}') as {
+      error?: boolean;
+      error_message?: string;
+      statements?: { node?: { type?: string } }[];
+    };
     if (parsed.error || parsed.statements?.[0]?.node?.type !== 'SELECT_NODE') {
-      throw inputError('FEATURE_SQL_NOT_SELECT', `${label}: the computation must be a SELECT returning game_id and value${parsed.error_message && !/Only SELECT/.test(parsed.error_message) ? ` (${parsed.error_message.slice(0, 200)})` : ''}`, { label });
+      throw inputError(
+        'FEATURE_SQL_NOT_SELECT',
+        `${label}: the computation must be a SELECT returning game_id and value${parsed.error_message && !/Only SELECT/.test(parsed.error_message) ? ` (${parsed.error_message.slice(0, 200)})` : ''}`,
+        { label },
+      );
     }
   }
 
@@ -188,7 +230,11 @@ export class FeatureSandbox {
 }
 
 /** Opens a sandbox over the workspace holding what `features` read, runs fn, and always discards the sandbox. */
-export async function withFeatureSandbox<T>(source: Sql, features: readonly { dependencies: readonly string[] }[], fn: (sandbox: FeatureSandbox) => Promise<T>): Promise<T> {
+export async function withFeatureSandbox<T>(
+  source: Sql,
+  features: readonly { dependencies: readonly string[] }[],
+  fn: (sandbox: FeatureSandbox) => Promise<T>,
+): Promise<T> {
   const sandbox = await FeatureSandbox.fromWorkspace(source, sandboxContentsFor(features.flatMap((f) => f.dependencies)));
   try {
     return await fn(sandbox);

@@ -19,12 +19,17 @@ export function sandboxLimits(env: NodeJS.ProcessEnv = process.env): SandboxLimi
   const timeout = env.BULLPEN_FEATURE_SQL_TIMEOUT_MS;
   if (timeout !== undefined && timeout !== '') {
     const ms = Number(timeout);
-    if (!Number.isInteger(ms) || ms <= 0) throw inputError('BAD_SANDBOX_LIMIT', `BULLPEN_FEATURE_SQL_TIMEOUT_MS must be a positive whole number of milliseconds, not "${timeout.slice(0, 40)}"`);
+    if (!Number.isInteger(ms) || ms <= 0)
+      throw inputError(
+        'BAD_SANDBOX_LIMIT',
+        `BULLPEN_FEATURE_SQL_TIMEOUT_MS must be a positive whole number of milliseconds, not "${timeout.slice(0, 40)}"`,
+      );
     limits.timeoutMs = ms;
   }
   const memory = env.BULLPEN_FEATURE_SQL_MEMORY;
   if (memory !== undefined && memory !== '') {
-    if (!MEMORY.test(memory)) throw inputError('BAD_SANDBOX_LIMIT', `BULLPEN_FEATURE_SQL_MEMORY must look like 2GB or 512MB, not "${memory.slice(0, 40)}"`);
+    if (!MEMORY.test(memory))
+      throw inputError('BAD_SANDBOX_LIMIT', `BULLPEN_FEATURE_SQL_MEMORY must look like 2GB or 512MB, not "${memory.slice(0, 40)}"`);
     limits.memoryLimit = memory.replace(/\s+/g, '');
   }
   return limits;

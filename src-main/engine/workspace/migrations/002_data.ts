@@ -66,7 +66,15 @@ export const dataMigration: Migration = {
     )`);
     for (const f of realFranchises) {
       for (const c of f.codes) {
-        await sql.run(`INSERT INTO teams VALUES (?, ?, ?, ?, ?, ?, ?, false)`, [c.code, f.franchise, c.league, c.city, c.nickname, c.first, c.last]);
+        await sql.run(`INSERT INTO teams VALUES (?, ?, ?, ?, ?, ?, ?, false)`, [
+          c.code,
+          f.franchise,
+          c.league,
+          c.city,
+          c.nickname,
+          c.first,
+          c.last,
+        ]);
       }
       const aliases: [string, string, number | null, number | null][] = [
         ...f.names.map(([n, a, b]) => [n, 'name', a, b] as [string, string, number | null, number | null]),
@@ -78,7 +86,14 @@ export const dataMigration: Migration = {
         const key = `${normalizeTeamAlias(alias)}|${kind}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        await sql.run(`INSERT INTO team_names VALUES (?, ?, ?, ?, ?, ?, false)`, [alias, normalizeTeamAlias(alias), f.franchise, kind, first, last]);
+        await sql.run(`INSERT INTO team_names VALUES (?, ?, ?, ?, ?, ?, false)`, [
+          alias,
+          normalizeTeamAlias(alias),
+          f.franchise,
+          kind,
+          first,
+          last,
+        ]);
       }
     }
   },

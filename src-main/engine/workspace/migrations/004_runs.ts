@@ -30,9 +30,15 @@ export const runsMigration: Migration = {
       duration_ms DOUBLE
     )`);
     await sql.run(`CREATE INDEX runs_parent_idx ON runs (parent_id)`);
-    await sql.run(`CREATE TABLE run_params (run_id VARCHAR NOT NULL, key VARCHAR NOT NULL, value VARCHAR NOT NULL, PRIMARY KEY (run_id, key))`);
-    await sql.run(`CREATE TABLE run_metrics (run_id VARCHAR NOT NULL, key VARCHAR NOT NULL, step INTEGER NOT NULL, value DOUBLE, PRIMARY KEY (run_id, key, step))`);
-    await sql.run(`CREATE TABLE run_tags (run_id VARCHAR NOT NULL, key VARCHAR NOT NULL, value VARCHAR NOT NULL, PRIMARY KEY (run_id, key))`);
+    await sql.run(
+      `CREATE TABLE run_params (run_id VARCHAR NOT NULL, key VARCHAR NOT NULL, value VARCHAR NOT NULL, PRIMARY KEY (run_id, key))`,
+    );
+    await sql.run(
+      `CREATE TABLE run_metrics (run_id VARCHAR NOT NULL, key VARCHAR NOT NULL, step INTEGER NOT NULL, value DOUBLE, PRIMARY KEY (run_id, key, step))`,
+    );
+    await sql.run(
+      `CREATE TABLE run_tags (run_id VARCHAR NOT NULL, key VARCHAR NOT NULL, value VARCHAR NOT NULL, PRIMARY KEY (run_id, key))`,
+    );
     await sql.run(`CREATE TABLE run_artifacts (
       run_id VARCHAR NOT NULL,
       name VARCHAR NOT NULL,

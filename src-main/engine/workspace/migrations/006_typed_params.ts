@@ -5,7 +5,19 @@ import type { Migration } from '../migration';
  * model or CV run named "42"): their old rows stay strings. Every other old value is read the way it
  * was written, JSON-encoded unless it was a string.
  */
-export const TEXT_PARAM_KEYS = ['trainSeasons', 'validSeasons', 'seasons', 'model', 'cvRun', 'materialization', 'scheme', 'strategies', 'strategy', 'kind', 'odds'] as const;
+export const TEXT_PARAM_KEYS = [
+  'trainSeasons',
+  'validSeasons',
+  'seasons',
+  'model',
+  'cvRun',
+  'materialization',
+  'scheme',
+  'strategies',
+  'strategy',
+  'kind',
+  'odds',
+] as const;
 
 /** The text JSON.stringify gives a finite number: what the old writer stored for number params. */
 const NUMBER_TEXT = '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?$';

@@ -7,7 +7,14 @@ import { jobErrorsMigration } from './005_job_errors';
 import { typedParamsMigration } from './006_typed_params';
 
 /** Every migration in order. Append new ones; never renumber or edit a released one. */
-export const migrations: Migration[] = [coreMigration, dataMigration, featuresMigration, runsMigration, jobErrorsMigration, typedParamsMigration];
+export const migrations: Migration[] = [
+  coreMigration,
+  dataMigration,
+  featuresMigration,
+  runsMigration,
+  jobErrorsMigration,
+  typedParamsMigration,
+];
 
 export const latestSchemaVersion = (): number => migrations.reduce((v, m) => Math.max(v, m.version), 0);
 

@@ -9,7 +9,14 @@ export function calibrationTraces(runs: RunDetailDto[]): PlotTrace[] {
   const traces: PlotTrace[] = [{ type: 'scatter', mode: 'lines', name: 'perfect', x: [0, 1], y: [0, 1], line: { dash: 'dot', width: 1 } }];
   for (const r of runs) {
     const bins = (r.data.calibration?.bins ?? []).filter((b) => b.count > 0 && b.meanPredicted !== null);
-    if (bins.length) traces.push({ type: 'scatter', mode: 'lines+markers', name: r.name, x: bins.map((b) => b.meanPredicted ?? 0), y: bins.map((b) => b.observedRate) });
+    if (bins.length)
+      traces.push({
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: r.name,
+        x: bins.map((b) => b.meanPredicted ?? 0),
+        y: bins.map((b) => b.observedRate),
+      });
   }
   return traces;
 }
@@ -19,7 +26,10 @@ export function importanceTraces(runs: RunDetailDto[], top = 15): PlotTrace[] {
   const all = runs.map((r) => r.data.importance ?? null);
   const score = new Map<string, number>();
   for (const imp of all) imp?.features.forEach((f, j) => score.set(f, Math.max(score.get(f) ?? 0, imp.meanGainShare[j])));
-  const features = [...score.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([f]) => f);
+  const features = [...score.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([f]) => f);
   return runs.flatMap((r, k) => {
     const imp = all[k];
     if (!imp) return [];
@@ -56,7 +66,8 @@ export function equityTraces(runs: RunDetailDto[], field: 'equity' | 'drawdown')
 /** Counts as integers, everything else to a fixed number of decimals. */
 export const fmt = (v: number | null | undefined, digits = 4): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
-export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`);
+export const pct = (v: number | null | undefined, digits = 1): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`;
 
 /** The folds of a CV run (none for other runs). */
 export function foldsOf(run: RunDetailDto): CvFold[] {
@@ -89,17 +100,23 @@ export function foldTimelineTraces(run: RunDetailDto): PlotTrace[] {
     marker: { color },
   });
   const train = folds.map((f) => ({
-    f, from: dayMs(f.trainStart), to: dayMs(f.trainEnd) + DAY_MS,
+    f,
+    from: dayMs(f.trainStart),
+    to: dayMs(f.trainEnd) + DAY_MS,
     text: `${label(f)} train ${f.trainStart} … ${f.trainEnd}: ${f.trainGames} games (${guard(f)})`,
   }));
   const gap = folds
     .filter((f) => dayMs(f.testStart) > dayMs(f.trainEnd) + DAY_MS)
     .map((f) => ({
-      f, from: dayMs(f.trainEnd) + DAY_MS, to: dayMs(f.testStart),
+      f,
+      from: dayMs(f.trainEnd) + DAY_MS,
+      to: dayMs(f.testStart),
       text: `${label(f)} gap ${isoDay(dayMs(f.trainEnd) + DAY_MS)} … ${isoDay(dayMs(f.testStart) - DAY_MS)}: no games used (${guard(f)})`,
     }));
   const test = folds.map((f) => ({
-    f, from: dayMs(f.testStart), to: dayMs(f.testEnd) + DAY_MS,
+    f,
+    from: dayMs(f.testStart),
+    to: dayMs(f.testEnd) + DAY_MS,
     text: `${label(f)} test ${f.testStart} … ${f.testEnd}: ${f.testGames} games${f.logLoss !== null ? `, log loss ${fmt(f.logLoss)}` : ''} (${guard(f)})`,
   }));
   return [bar('train', '#4a7fb5', train), bar('gap', '#c9c9c9', gap), bar('test', '#e0892b', test)];

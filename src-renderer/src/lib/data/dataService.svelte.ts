@@ -95,7 +95,10 @@ export class DataService extends DomainService {
         uploads.push(await uploadFile(this.client, f, (n) => request.onProgress((sent = before + n))));
       }
       request.onImporting();
-      const outcome = await this.#import(request, uploads.map((u) => u.path));
+      const outcome = await this.#import(
+        request,
+        uploads.map((u) => u.path),
+      );
       void this.status.refresh();
       return { outcome };
     } catch (err) {

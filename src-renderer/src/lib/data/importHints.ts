@@ -14,20 +14,24 @@ export interface ImportProblem {
 
 /** What to do about each importer error code; the default says the workspace was not touched. */
 const HINTS: Record<string, string> = {
-  FIELD_COUNT: 'Each line must have as many fields as the format: 161 for a Retrosheet game log (GLyyyy.TXT), the header’s count for a CSV. Check that this is the right kind of file, or fix the line.',
+  FIELD_COUNT:
+    'Each line must have as many fields as the format: 161 for a Retrosheet game log (GLyyyy.TXT), the header’s count for a CSV. Check that this is the right kind of file, or fix the line.',
   INVALID_DATE: 'Dates are yyyymmdd (Retrosheet) or yyyy-mm-dd (CSV) and must exist in the calendar. Fix the date on that line.',
   INVALID_NUMBER: 'The field must be a number (or empty where the format allows). Fix the value on that line.',
   INVALID_ODDS: 'Prices are American (≤ -100 or ≥ 100) or decimal (> 1). Fix the price, or choose the right odds format.',
   INVALID_TIMESTAMP: 'Timestamps are ISO 8601, e.g. 2016-04-03T17:05:00Z. Fix the value on that line.',
   INVALID_FLAG: 'Flags are 1/0 or true/false. Fix the value on that line.',
-  UNKNOWN_TEAM: 'Use a Retrosheet team code (NYA, BOS), a full team name of that era, or a common book abbreviation. Fix the team on that line.',
+  UNKNOWN_TEAM:
+    'Use a Retrosheet team code (NYA, BOS), a full team name of that era, or a common book abbreviation. Fix the team on that line.',
   MISSING_VALUE: 'This field is required. Fill it in on that line.',
   MISSING_COLUMNS: 'The header lacks required columns: see the import formats (FORMATS.md) and rename or add them.',
   CSV_MALFORMED: 'The file is not valid CSV near that line (often an unclosed quote). Fix the quoting and import again.',
   FILE_EMPTY: 'The file holds no rows. Choose the right file.',
-  RESULT_CHANGED: 'This file would drop or change a final result already in the workspace. If the file is right (a corrected score), tick “Let this file replace final results” and import again; each replacement is listed.',
+  RESULT_CHANGED:
+    'This file would drop or change a final result already in the workspace. If the file is right (a corrected score), tick “Let this file replace final results” and import again; each replacement is listed.',
   FUTURE_RESULT: 'A game dated in the future cannot have a final score. Fix the date or remove the scores on that line.',
-  FILE_TOO_LARGE: 'The file decompresses to more than the import limit. If it is genuine, import it from the command line with BULLPEN_IMPORT_MAX_BYTES raised.',
+  FILE_TOO_LARGE:
+    'The file decompresses to more than the import limit. If it is genuine, import it from the command line with BULLPEN_IMPORT_MAX_BYTES raised.',
   LINE_TOO_LONG: 'A line is far longer than any real game log or odds file has. Check that this is the right file.',
   NESTED_ARCHIVE: 'An archive inside an archive is not read. Extract the inner file and import it directly.',
   UNSUPPORTED_ARCHIVE: 'Only .gz and .zip (stored or deflated) archives are read. Re-pack the file as .zip or .gz.',
@@ -51,7 +55,15 @@ export function describeImportError(err: unknown, uploads: UploadedFile[]): Impo
   const restore = (text: string): string => uploads.reduce((t, u) => t.split(u.path).join(u.name), text);
   if (!(err instanceof BullpenError)) {
     const message = err instanceof Error ? err.message : String(err);
-    return { code: 'UNREACHABLE', message, file: null, line: null, field: null, value: null, hint: 'The engine did not answer. Check that Bullpen is still running, then try again.' };
+    return {
+      code: 'UNREACHABLE',
+      message,
+      file: null,
+      line: null,
+      field: null,
+      value: null,
+      hint: 'The engine did not answer. Check that Bullpen is still running, then try again.',
+    };
   }
   const d = err.details ?? {};
   const file = asString(d.file);

@@ -13,7 +13,10 @@ export interface UploadedFile {
 
 /** Characters the engine accepts in an upload name; anything else becomes `_`. */
 export function safeUploadName(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9 ._()+-]/g, '_').replace(/\.\.+/g, '.').slice(-200);
+  const cleaned = name
+    .replace(/[^A-Za-z0-9 ._()+-]/g, '_')
+    .replace(/\.\.+/g, '.')
+    .slice(-200);
   return /^[A-Za-z0-9]/.test(cleaned) ? cleaned : `f${cleaned}`.slice(0, 200);
 }
 

@@ -245,7 +245,9 @@ export function parquetFile(columns: ParquetColumn[]): Uint8Array<ArrayBuffer> {
       .structList(2, [null, ...chunks], (s, chunk) => {
         if (chunk === null) s.string(4, 'schema').i32(5, columns.length);
         else {
-          s.i32(1, PHYSICAL[chunk.col.type]).i32(3, chunk.optional ? REPETITION_OPTIONAL : REPETITION_REQUIRED).string(4, chunk.col.name);
+          s.i32(1, PHYSICAL[chunk.col.type])
+            .i32(3, chunk.optional ? REPETITION_OPTIONAL : REPETITION_REQUIRED)
+            .string(4, chunk.col.name);
           if (chunk.col.type === 'string') s.i32(6, CONVERTED_UTF8);
         }
       })
@@ -253,19 +255,24 @@ export function parquetFile(columns: ParquetColumn[]): Uint8Array<ArrayBuffer> {
       .structList(4, [chunks], (g, all) =>
         g
           .structList(1, all, (cc, chunk) =>
-            cc.i64(2, chunk.offset).struct(3, (m) =>
-              m
-                .i32(1, PHYSICAL[chunk.col.type])
-                .i32List(2, [ENCODING_PLAIN, ENCODING_RLE])
-                .stringList(3, [chunk.col.name])
-                .i32(4, CODEC_UNCOMPRESSED)
-                .i64(5, rows)
-                .i64(6, chunk.size)
-                .i64(7, chunk.size)
-                .i64(9, chunk.offset),
-            ),
+            cc
+              .i64(2, chunk.offset)
+              .struct(3, (m) =>
+                m
+                  .i32(1, PHYSICAL[chunk.col.type])
+                  .i32List(2, [ENCODING_PLAIN, ENCODING_RLE])
+                  .stringList(3, [chunk.col.name])
+                  .i32(4, CODEC_UNCOMPRESSED)
+                  .i64(5, rows)
+                  .i64(6, chunk.size)
+                  .i64(7, chunk.size)
+                  .i64(9, chunk.offset),
+              ),
           )
-          .i64(2, all.reduce((n, chunk) => n + chunk.size, 0))
+          .i64(
+            2,
+            all.reduce((n, chunk) => n + chunk.size, 0),
+          )
           .i64(3, rows),
       )
       .string(6, 'bullpen'),

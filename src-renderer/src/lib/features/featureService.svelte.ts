@@ -28,7 +28,11 @@ export class FeatureService extends DomainService {
   readonly search = this.query('search the catalog', async () => {
     const text = this.filter.text.trim();
     const { tag, owner } = this.filter;
-    const answer = await this.client.call('features.search', { ...(text ? { text } : {}), ...(tag ? { tag } : {}), ...(owner ? { owner } : {}) });
+    const answer = await this.client.call('features.search', {
+      ...(text ? { text } : {}),
+      ...(tag ? { tag } : {}),
+      ...(owner ? { owner } : {}),
+    });
     return answer.features;
   });
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -106,4 +110,3 @@ export class FeatureService extends DomainService {
     void this.materialization.start(`materialize set ${set}`, () => this.client.call(MATERIALIZE, { set, force }));
   }
 }
-

@@ -27,7 +27,14 @@ export function predictionFileName(model: string, seasons: string, format: Predi
 export function predictionFile(rows: PredictionRow[], model: string, seasons: string, format: PredictionFormat): PredictionFile {
   const name = predictionFileName(model, seasons, format);
   if (format === 'csv') {
-    return { name, mediaType: 'text/csv', content: csvText([...PREDICTION_COLUMNS], rows.map((r) => [r.gameId, r.date, r.label, r.p])) };
+    return {
+      name,
+      mediaType: 'text/csv',
+      content: csvText(
+        [...PREDICTION_COLUMNS],
+        rows.map((r) => [r.gameId, r.date, r.label, r.p]),
+      ),
+    };
   }
   return {
     name,

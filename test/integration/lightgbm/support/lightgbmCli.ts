@@ -43,7 +43,12 @@ export interface CliRun {
 
 function runCli(dir: string, config: Record<string, string>): CliRun {
   const confPath = join(dir, `${config.task}.conf`);
-  writeFileSync(confPath, Object.entries(config).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n');
+  writeFileSync(
+    confPath,
+    Object.entries(config)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join('\n') + '\n',
+  );
   const result = spawnSync(lightgbmCli(), [`config=${confPath}`], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
   const output = `${result.stdout}${result.stderr}`;
   if (result.error) throw new Error(`LightGBM CLI could not run: ${result.error.message}`);
@@ -83,7 +88,12 @@ export function cliTrain(dir: string, trainCsv: string, params: Params, numRound
 }
 
 /** Predicts a CSV with the CLI; values come back exactly (LightGBM writes 17 significant digits). */
-export function cliPredict(dir: string, modelPath: string, dataCsv: string, type: 'normal' | 'raw' | 'leaf' | 'contrib' = 'normal'): { values: Float64Array; run: CliRun } {
+export function cliPredict(
+  dir: string,
+  modelPath: string,
+  dataCsv: string,
+  type: 'normal' | 'raw' | 'leaf' | 'contrib' = 'normal',
+): { values: Float64Array; run: CliRun } {
   const resultPath = join(dir, 'cli-predictions.txt');
   const run = runCli(dir, {
     task: 'predict',
@@ -98,7 +108,10 @@ export function cliPredict(dir: string, modelPath: string, dataCsv: string, type
     verbosity: '-1',
   });
   const text = readFileSync(resultPath, 'utf8').trim();
-  const values = text.split('\n').flatMap((line) => line.split('\t')).map(Number);
+  const values = text
+    .split('\n')
+    .flatMap((line) => line.split('\t'))
+    .map(Number);
   return { values: Float64Array.from(values), run };
 }
 

@@ -7,11 +7,26 @@ import { sharedDataPath } from '../../../support/sharedData';
 import type { SyntheticData } from './syntheticData';
 
 export const RETROSHEET_FEATURES = [
-  'home_win_rate', 'home_runs_for', 'home_runs_against', 'home_last10_win_rate', 'home_last10_run_diff',
-  'home_games', 'home_home_win_rate', 'home_rest_days',
-  'away_win_rate', 'away_runs_for', 'away_runs_against', 'away_last10_win_rate', 'away_last10_run_diff',
-  'away_games', 'away_away_win_rate', 'away_rest_days',
-  'month', 'day_of_week', 'night_game', 'season_day',
+  'home_win_rate',
+  'home_runs_for',
+  'home_runs_against',
+  'home_last10_win_rate',
+  'home_last10_run_diff',
+  'home_games',
+  'home_home_win_rate',
+  'home_rest_days',
+  'away_win_rate',
+  'away_runs_for',
+  'away_runs_against',
+  'away_last10_win_rate',
+  'away_last10_run_diff',
+  'away_games',
+  'away_away_win_rate',
+  'away_rest_days',
+  'month',
+  'day_of_week',
+  'night_game',
+  'season_day',
 ] as const;
 
 export function retrosheetDir(): string {
@@ -74,9 +89,16 @@ export function retrosheetFeatures(seasons: readonly number[]): SyntheticData {
       const av = awayVenue.get(away) ?? { g: 0, w: 0 };
       if (homeRuns !== awayRuns) {
         rows.push([
-          ...teamFeatures(h), hv.g > 0 ? hv.w / hv.g : Number.NaN, Number.isNaN(h.lastDay) ? Number.NaN : day - h.lastDay,
-          ...teamFeatures(a), av.g > 0 ? av.w / av.g : Number.NaN, Number.isNaN(a.lastDay) ? Number.NaN : day - a.lastDay,
-          Number(date.slice(4, 6)), DAYS.indexOf(f[2]), f[12] === 'N' ? 1 : 0, day - firstDay,
+          ...teamFeatures(h),
+          hv.g > 0 ? hv.w / hv.g : Number.NaN,
+          Number.isNaN(h.lastDay) ? Number.NaN : day - h.lastDay,
+          ...teamFeatures(a),
+          av.g > 0 ? av.w / av.g : Number.NaN,
+          Number.isNaN(a.lastDay) ? Number.NaN : day - a.lastDay,
+          Number(date.slice(4, 6)),
+          DAYS.indexOf(f[2]),
+          f[12] === 'N' ? 1 : 0,
+          day - firstDay,
         ]);
         labels.push(homeRuns > awayRuns ? 1 : 0);
       }
