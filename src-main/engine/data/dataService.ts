@@ -1,3 +1,4 @@
+import type { DemoDescription } from '../../shared/results';
 import type { Job } from '../../shared/events';
 import type { DemoProgress, DemoSummary } from '../demo/buildDemo';
 import type { FirstStartReason } from '../demo/firstStart';
@@ -32,7 +33,7 @@ export interface DataService {
   importOdds(files: string[], options: { format: 'pinnacle' | 'generic'; oddsFormat: OddsFormat }): Promise<OddsImportResult>;
   importGames(files: string[], options: { replaceResults: boolean }): Promise<ImportResult>;
   /** Seasons, coverage, imports and quality checks, with the demo's description when the league is the demo. */
-  status(): Promise<DataStatus & { demo: Record<string, unknown> | null }>;
+  status(): Promise<DataStatus & { demo: DemoDescription | null }>;
   /** Seasons that have games, in order; with `finished`, only games with a final score count. */
   seasons(options: { finished: boolean }): Promise<number[]>;
   /** Whether the workspace holds synthetic data: the demo league was built in it, or any game is synthetic. */

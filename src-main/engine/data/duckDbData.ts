@@ -1,3 +1,4 @@
+import { demoDescriptionSchema, type DemoDescription } from '../../shared/results';
 import { buildDemo, DEFAULT_DEMO, DEMO_META_KEY, type DemoProgress } from '../demo/buildDemo';
 import { demoBuildJob } from '../demo/demoBuildJob';
 import { AUTO_DEMO_ENV, decideFirstStart, FIRST_START_META_KEY } from '../demo/firstStart';
@@ -42,8 +43,7 @@ export class DuckDbData implements DataService {
   }
 
   async status() {
-    const demo = await this.ws.meta(DEMO_META_KEY);
-    return { ...(await dataStatus(this.ws)), demo: demo ? (JSON.parse(demo) as Record<string, unknown>) : null };
+    return { ...(await dataStatus(this.ws)), demo: readDemoDescription(await this.ws.meta(DEMO_META_KEY)) };
   }
 
   async seasons(options: { finished: boolean }): Promise<number[]> {
@@ -102,5 +102,16 @@ export class DuckDbData implements DataService {
       effects: true,
     });
     return { started: true, reason: 'emptyWorkspace', job };
+  }
+}
+
+/** The stored demo description, or null when there is none or an older build wrote it in another shape. */
+function readDemoDescription(stored: string | undefined): DemoDescription | null {
+  if (!stored) return null;
+  try {
+    const parsed = demoDescriptionSchema.safeParse(JSON.parse(stored));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null; // not JSON: written by something else, so not a description we can show
   }
 }

@@ -94,6 +94,7 @@ export const demoDescriptionSchema = z.object({
   games: count,
   effects: z.object({ marketInefficiency: z.string().nullable(), scoringShift: z.string().nullable() }),
 });
+export type DemoDescription = z.output<typeof demoDescriptionSchema>;
 /** `demo.build`: the demo league's description and how many odds rows were written. */
 export const demoBuildResultSchema = demoDescriptionSchema.extend({ oddsRows: count });
 export type DemoBuildResult = z.output<typeof demoBuildResultSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOp } from '../defineOp';
 import { jobSchema } from '../../../shared/events';
-import { demoBuildResultSchema } from '../../../shared/results';
+import { demoBuildResultSchema, demoDescriptionSchema } from '../../../shared/results';
 
 /** Mirrors engine/data/uploadStore.ts (the contract cannot import the engine): 512 KiB raw per chunk as base64. */
 export const UPLOAD_CHUNK_BYTES = 512 * 1024;
@@ -102,7 +102,7 @@ export const dataStatusSchema = z.object({
   quality: z.array(
     z.object({ id: z.string(), label: z.string(), status: z.enum(['ok', 'warn', 'info']), count: z.number().int(), detail: z.string() }),
   ),
-  demo: z.record(z.string(), z.unknown()).nullable(),
+  demo: demoDescriptionSchema.nullable(),
 });
 
 export const dataOps = {

@@ -1,5 +1,4 @@
-import { demoDescriptionSchema, type Contract, type OutputOf } from '../../../../src-main/api/contract';
-import type { z } from 'zod';
+import { type Contract, type DemoDescription, type OutputOf } from '../../../../src-main/api/contract';
 import type { Job } from '../../../../src-main/shared/events';
 import { completedKinds, DomainService, type ServiceDeps } from '../domainService.svelte';
 import { describeImportError, type ImportProblem } from './importHints';
@@ -40,14 +39,9 @@ export class DataService extends DomainService {
     this.refreshAfter(completedKinds('demo.build'), this.status);
   }
 
-  /**
-   * What the demo league in this workspace was built with (seed, seasons, planted effects), read through
-   * the shared schema: data.status carries it as the workspace's stored JSON, which an older build may
-   * have written differently (then it is simply not described).
-   */
-  get demo(): z.output<typeof demoDescriptionSchema> | null {
-    const parsed = demoDescriptionSchema.safeParse(this.status.current?.demo ?? null);
-    return parsed.success ? parsed.data : null;
+  /** What the demo league in this workspace was built with (seed, seasons, planted effects), if it is one. */
+  get demo(): DemoDescription | null {
+    return this.status.current?.demo ?? null;
   }
 
   /** The last demo builds, newest first, whoever started them. */
