@@ -31,6 +31,11 @@ export function evaluate(y: Float64Array, p: Float64Array, priceA: Float64Array,
   };
 }
 
+/** The closing market's line as a run's result shows it: games compared, its log loss and accuracy. */
+export function marketSummary(e: Evaluation): { games: number; logLoss: number; accuracy: number } | null {
+  return e.market ? { games: e.market.games, logLoss: e.market.market.logLoss, accuracy: e.market.market.accuracy } : null;
+}
+
 /** Summary metrics as run metric points (names from docs/CONVENTIONS.md; market ones prefixed). */
 export function evaluationMetrics(e: Evaluation, prefix = ''): { key: string; value: number }[] {
   const out = Object.entries(e.metrics).map(([k, v]) => ({ key: `${prefix}${k}`, value: v }));

@@ -4,7 +4,7 @@ import type { LgbParams } from '../modeling/defaultParams';
 import type { FeatureMatrix } from '../modeling/featureMatrix';
 import { marketPrices, matrixHash, takeValues } from '../modeling/matrixRows';
 import type { MetricPoint, ParamValue, RunParams, RunResults, RunStart } from '../tracking/runTypes';
-import { evaluate, evaluationMetrics } from './evaluate';
+import { evaluate, evaluationMetrics, marketSummary } from './evaluate';
 import { importanceArtifact } from './importance';
 
 /** Everything a training run was decided with, before any boosting: the pure builders below read only this and the matrix. */
@@ -126,9 +126,7 @@ export function buildTrainResults(
     games: { train: trainRows.length, valid: validRows.length },
     evaluatedOn,
     metrics: { ...evaluation.metrics },
-    market: evaluation.market
-      ? { games: evaluation.market.games, logLoss: evaluation.market.market.logLoss, accuracy: evaluation.market.market.accuracy }
-      : null,
+    market: marketSummary(evaluation),
     durationMs,
   };
   return {

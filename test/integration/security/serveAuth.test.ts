@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync, symlinkSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EngineProcess } from '../../../src-main/api/host/engineProcess';
@@ -10,53 +9,11 @@ import { startServer, type RunningServer } from '../../../src-main/api/http/serv
 import { DuckDbRunStore } from '../../../src-main/engine/tracking/runStore';
 import { Workspace } from '../../../src-main/engine/workspace/workspace';
 import { BullpenError } from '../../../src-main/shared/errors';
+import { errorCode, rawExchange } from '../../support/rawHttp';
 import { tempWorkspace } from '../../support/waitForEvent';
 
 const BIN = resolve(__dirname, '../../../bin/bullpen.js');
 const OWNER_ONLY = 0o600;
-
-interface RawResponse {
-  status: number;
-  body: string;
-}
-
-/**
- * Sends bytes exactly as given over a plain TCP socket (no client normalises the target) and reads the
- * answer: the whole response for a closed connection, or the head of a 101 once the upgrade is granted.
- */
-function rawExchange(port: number, request: string): Promise<RawResponse> {
-  return new Promise((resolvePromise, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(request));
-    let text = '';
-    let settled = false;
-    const finish = (): void => {
-      if (settled) return;
-      settled = true;
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
-      const at = text.indexOf('\r\n\r\n');
-      resolvePromise({ status, body: at === -1 ? '' : text.slice(at + 4) });
-    };
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.startsWith('HTTP/1.1 101') && text.includes('\r\n\r\n')) {
-        finish();
-        socket.destroy();
-      }
-    });
-    socket.on('close', finish);
-    socket.on('error', (err) => (settled ? undefined : reject(err)));
-  });
-}
-
-/** The error code of a JSON error body, or null when the body is something else. */
-function errorCode(body: string): string | null {
-  try {
-    return (JSON.parse(body) as { error?: { code?: string } }).error?.code ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /** Runs the built CLI as a user would, as a separate process. */
 function bullpen(args: string[]): { code: number | null; stdout: string; stderr: string } {

@@ -6,7 +6,7 @@ import type { LgbParams } from '../../modeling/defaultParams';
 import type { FeatureMatrix, Target } from '../../modeling/featureMatrix';
 import { marketPrices, matrixHash, takeValues } from '../../modeling/matrixRows';
 import type { MetricPoint, RunResults, RunStart } from '../../tracking/runTypes';
-import { evaluate, evaluationMetrics } from '../../training/evaluate';
+import { evaluate, evaluationMetrics, marketSummary } from '../../training/evaluate';
 import { importanceArtifact } from '../../training/importance';
 
 /** The options of a CV that decide its folds and its record (the job's input, less what only the job uses). */
@@ -144,9 +144,7 @@ export function buildCvResults(
     scheme: input.scheme,
     folds: foldRows,
     metrics: { ...evaluation.metrics, foldLogLossMean: meanLoss, foldLogLossStd: sdLoss },
-    market: evaluation.market
-      ? { games: evaluation.market.games, logLoss: evaluation.market.market.logLoss, accuracy: evaluation.market.market.accuracy }
-      : null,
+    market: marketSummary(evaluation),
     durationMs,
   };
   return {
