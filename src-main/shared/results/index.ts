@@ -5,3 +5,4 @@ export * from './cv';
 export * from './backtest';
 export * from './artifacts';
 export * from './jobResults';
+export * from './validation';
