@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import WebSocket from 'ws';
 import { httpTransport } from '../api/client';
+import { contract } from '../api/contract';
 import type { EventSocket } from '../api/client/httpTransport';
 import type { Transport } from '../api/client/transport';
 import { defaultWorkspacePath, openLocalEngine } from '../api/host/localTransport';
@@ -96,6 +97,12 @@ async function runOp(inv: Extract<Invocation, { kind: 'op' }>, io: CliIO): Promi
       output = result.output;
     }
     io.out(inv.flags.json ? `${JSON.stringify(output)}\n` : formatHuman(output));
+    // An answer that is negative (a failed validation, a blocked promotion) exits 1 with its reason last on stderr.
+    const negative = contract[inv.op].cli?.negative?.(inv.opKind === 'job' ? (output as Job).result : output) ?? null;
+    if (negative) {
+      io.err(`bullpen: ${negative}\n`);
+      return 1;
+    }
     return 0;
   } finally {
     await conn.close();

@@ -17,6 +17,8 @@ import type { RunService } from './tracking/runService';
 import { DuckDbRunStore } from './tracking/runStore';
 import { WorkerPool, type WorkerPoolOptions } from './workers/workerPool';
 import { Workspace } from './workspace/workspace';
+import { RunValidations } from './validation/runValidations';
+import type { ValidationService } from './validation/validationService';
 
 export interface EngineOptions {
   workspacePath: string;
@@ -61,6 +63,8 @@ export class Engine implements EngineDeps {
   readonly models: ModelService;
   readonly features: FeatureService;
   readonly data: DataService;
+  /** Validations of models, the project's policy, and whether a model may be promoted. */
+  readonly validations: ValidationService;
   private closing: Promise<void> | null = null;
 
   private constructor(
@@ -78,6 +82,7 @@ export class Engine implements EngineDeps {
     this.models = new DuckDbModelStore(workspace, this.runs);
     this.features = new DuckDbFeatures(workspace);
     this.data = new DuckDbData(workspace, jobManager);
+    this.validations = new RunValidations(workspace, this.runs, this.models);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {

@@ -4,6 +4,7 @@ import type { JobService } from './jobs/jobService';
 import type { ModelService } from './tracking/modelService';
 import type { RunService } from './tracking/runService';
 import type { WorkerPool } from './workers/workerPool';
+import type { ValidationService } from './validation/validationService';
 import type { Workspace } from './workspace/workspace';
 
 /**
@@ -19,4 +20,5 @@ export interface EngineDeps {
   features: FeatureService;
   data: DataService;
   jobs: JobService;
+  validations: ValidationService;
 }

@@ -18,7 +18,7 @@ export const targetLabels: Record<Target, string> = {
 };
 
 /** How a time-series cross-validation cuts its folds. */
-export const cvSchemes = ['walk-forward', 'season-forward', 'rolling', 'within-season'] as const;
+export const cvSchemes = ['walk-forward', 'season-forward', 'rolling', 'within-season', 'cpcv'] as const;
 export const cvSchemeSchema = z.enum(cvSchemes);
 export type CvScheme = (typeof cvSchemes)[number];
 export const cvSchemeLabels: Record<CvScheme, string> = {
@@ -26,7 +26,13 @@ export const cvSchemeLabels: Record<CvScheme, string> = {
   'season-forward': 'Season-forward (one season per fold)',
   rolling: 'Rolling (fixed training window)',
   'within-season': 'Within season',
+  cpcv: 'Combinatorially purged (López de Prado)',
 };
+/**
+ * Combinatorially purged CV: the dates cut into `groups` groups, each split testing `testGroups` of them.
+ * The defaults are López de Prado's example (N = 6, k = 2: 15 splits, 5 backtest paths).
+ */
+export const CPCV_DEFAULTS = { groups: 6, testGroups: 2 } as const;
 
 /** Strategies that stake on a model's probability. */
 export const modelStrategies = ['flat', 'edge', 'kelly'] as const;
@@ -58,7 +64,7 @@ export type OddsSide = (typeof oddsSides)[number];
 export const oddsSideLabels: Record<OddsSide, string> = { close: 'Closing line', open: 'Opening line' };
 
 /** Kinds of run the tracking store holds; children point at their parent (a CV's folds, a backtest's strategies). */
-export const runKinds = ['train', 'cv', 'cv-fold', 'backtest', 'backtest-strategy'] as const;
+export const runKinds = ['train', 'cv', 'cv-fold', 'backtest', 'backtest-strategy', 'validation'] as const;
 export const runKindSchema = z.enum(runKinds);
 export type RunKind = (typeof runKinds)[number];
 export const runKindLabels: Record<RunKind, string> = {
@@ -67,6 +73,7 @@ export const runKindLabels: Record<RunKind, string> = {
   'cv-fold': 'CV fold',
   backtest: 'Backtest',
   'backtest-strategy': 'Backtest strategy',
+  validation: 'Validation',
 };
 
 /** `interrupted` is never stored: it is what a `running` run reads as once its job is no longer alive. */
@@ -167,3 +174,8 @@ export const metricLabels: Partial<Record<MetricKey, string>> = {
 export function labelledOptions<K extends string>(keys: readonly K[], labels: Record<K, string>): { value: K; label: string }[] {
   return keys.map((value) => ({ value, label: labels[value] }));
 }
+
+/** Registry stages a model version moves through (the registry issue builds them; promotion is checked here first). */
+export const modelStages = ['development', 'staging', 'production', 'archived'] as const;
+export const modelStageSchema = z.enum(modelStages);
+export type ModelStage = (typeof modelStages)[number];

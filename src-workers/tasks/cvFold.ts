@@ -13,7 +13,17 @@ export const cvFoldPayloadSchema = boostingSchema.extend({
   rows: z.int().min(1),
   cols: z.int().min(1),
   featureNames: z.array(z.string()),
-  folds: z.array(z.object({ index: z.int().min(0), train: z.instanceof(Int32Array), test: z.instanceof(Int32Array) })).min(1),
+  folds: z
+    .array(
+      z.object({
+        index: z.int().min(0),
+        train: z.instanceof(Int32Array),
+        test: z.instanceof(Int32Array),
+        /** Training rows (a date-ordered prefix) before the fold's last test window: where the inner hold-out ends. */
+        trainBeforeLastTest: z.int().min(0).optional(),
+      }),
+    )
+    .min(1),
   ...foldFitOptionsSchema.shape,
 });
 export type CvFoldPayload = z.input<typeof cvFoldPayloadSchema>;

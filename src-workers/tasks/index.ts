@@ -6,12 +6,13 @@ import { cvFold } from './cvFold';
 import { predict } from './predict';
 import { predictBacktest } from './predictBacktest';
 import { train } from './train';
+import { validationGates } from './validationGates';
 
 /**
  * Every compute task a worker can run, by the name the engine's pool uses. Add new tasks here: the
  * pool's `run(name, payload)` takes its payload and result types from this table.
  */
-export const tasks = { checksum, checkParams, train, cvFold, predict, predictBacktest } satisfies TaskTable;
+export const tasks = { checksum, checkParams, train, cvFold, predict, predictBacktest, validationGates } satisfies TaskTable;
 
 type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;

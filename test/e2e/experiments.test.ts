@@ -128,9 +128,19 @@ describe.skipIf(!hasChromium())('Experiments screen (serve mode, headless Chromi
       'season-forward',
       'rolling',
       'within-season',
+      'cpcv',
     ]);
+    expect(await page.$('[data-testid="cv-groups"]')).toBeNull();
     await page.selectOption('[data-testid="cv-scheme"]', 'season-forward');
     expect(await page.$('[data-testid="cv-train-days"]')).toBeNull();
+    // Combinatorially purged CV: groups and test groups instead of splits and day windows.
+    await page.selectOption('[data-testid="cv-scheme"]', 'cpcv');
+    expect(await page.inputValue('[data-testid="cv-groups"]')).toBe('6');
+    expect(await page.inputValue('[data-testid="cv-test-groups"]')).toBe('2');
+    expect(await page.$('[data-testid="cv-splits"]')).toBeNull();
+    expect(await page.$('[data-testid="cv-train-days"]')).toBeNull();
+    await page.selectOption('[data-testid="cv-scheme"]', 'season-forward');
+    expect(await page.$('[data-testid="cv-test-groups"]')).toBeNull();
 
     // Too many season-forward splits for three seasons: the job fails and its row says why.
     await page.fill('[data-testid="cv-seasons"]', '2010-2012');

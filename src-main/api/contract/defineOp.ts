@@ -21,6 +21,12 @@ export interface CliSpec {
    * working directory, because the engine serving the op (`bullpen serve`) may run somewhere else.
    */
   files?: string[];
+  /**
+   * When the op ran but its answer is negative (a failed validation, a blocked promotion): the sentence for
+   * the last line of standard error, and the CLI exits 1 (docs/CONVENTIONS.md). Reads a job's result, or a
+   * query's output; null when the answer is positive.
+   */
+  negative?: (answer: unknown) => string | null;
 }
 
 /** One operation, declared once; IPC, HTTP, the renderer client and the CLI are derived from it. */

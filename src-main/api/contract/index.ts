@@ -5,6 +5,7 @@ import { evaluationOps } from './ops/evaluation';
 import { trackingOps } from './ops/tracking';
 import { dataOps } from './ops/data';
 import { featureOps } from './ops/features';
+import { validationOps } from './ops/validation';
 
 import { BullpenError } from '../../shared/errors';
 import type { Job } from '../../shared/events';
@@ -28,6 +29,7 @@ export const contract = {
   ...trackingOps,
   ...dataOps,
   ...featureOps,
+  ...validationOps,
 } as const;
 
 export type Contract = typeof contract;

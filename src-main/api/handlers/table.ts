@@ -7,6 +7,7 @@ import { trackingHandlers } from './tracking';
 import { workspaceHandlers } from './workspace';
 import { dataHandlers } from './data';
 import { featureHandlers } from './features';
+import { validationHandlers } from './validation';
 
 /**
  * Every op's implementation. Typed so a contract op without a handler fails to compile; each noun's
@@ -20,4 +21,5 @@ export const handlers: { [N in OpName]: Handler<N> } = {
   ...trackingHandlers,
   ...dataHandlers,
   ...featureHandlers,
+  ...validationHandlers,
 };

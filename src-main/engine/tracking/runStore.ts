@@ -44,10 +44,16 @@ function encodeParam(key: string, v: ParamValue): [string, ParamType] {
 const decodeParam = (text: string, type: string): ParamValue =>
   type === 'number' ? Number(text) : type === 'boolean' ? text === 'true' : text;
 
-async function insertRows(sql: Sql, table: string, columns: string[], rows: DuckDBValue[][]): Promise<void> {
+async function insertRows(
+  sql: Sql,
+  table: string,
+  columns: string[],
+  rows: DuckDBValue[][],
+  placeholders: string[] = columns.map(() => '?'),
+): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const chunk = rows.slice(i, i + INSERT_CHUNK);
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const tuple = `(${placeholders.join(', ')})`;
     await sql.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`, chunk.flat());
   }
 }
@@ -85,8 +91,10 @@ async function writeTags(sql: Sql, id: string, tags: Record<string, string>): Pr
 async function writeMetrics(sql: Sql, id: string, metrics: MetricPoint[]): Promise<void> {
   // Later points for the same key and step win, so a caller can restate a value without a conflict.
   const byKey = new Map<string, DuckDBValue[]>();
-  for (const m of metrics) byKey.set(`${m.key}\u0000${m.step ?? 0}`, [id, m.key, m.step ?? 0, Number.isFinite(m.value) ? m.value : null]);
-  await insertRows(sql, 'run_metrics', ['run_id', 'key', 'step', 'value'], [...byKey.values()]);
+  // Values travel as text cast to DOUBLE: the driver would bind a whole number beyond int64 (1e20) as BIGINT and fail.
+  for (const m of metrics)
+    byKey.set(`${m.key}\u0000${m.step ?? 0}`, [id, m.key, m.step ?? 0, Number.isFinite(m.value) ? String(m.value) : null]);
+  await insertRows(sql, 'run_metrics', ['run_id', 'key', 'step', 'value'], [...byKey.values()], ['?', '?', '?', 'CAST(? AS DOUBLE)']);
 }
 
 async function writeArtifacts(sql: Sql, id: string, artifacts: ArtifactInput[]): Promise<void> {

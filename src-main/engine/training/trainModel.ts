@@ -6,7 +6,8 @@ import { loadFeatureMatrix, parseSeasons, type Target } from '../modeling/featur
 import type { JobContext } from '../jobs/jobContext';
 import { trackRun } from '../tracking/trackRun';
 import type { EngineDeps } from '../engineDeps';
-import type { JobSpec } from '../jobs/jobSpec';
+import { startJob, type JobSpec } from '../jobs/jobSpec';
+import { validateJob } from '../validation/validateModel';
 import { assertLightgbmParams, assertSeasonsHaveGames } from '../modeling/jobPrechecks';
 import {
   DEFAULT_EARLY_STOPPING_ROUNDS,
@@ -29,6 +30,8 @@ export interface TrainInput {
   numBoostRound?: number;
   earlyStoppingRounds?: number;
   tags?: Record<string, string>;
+  /** Validate the model once trained; undefined follows the policy's autoValidate. */
+  validate?: boolean;
 }
 
 /** The `ml.train` job's result (shared/results: the contract and every client read the same schema). */
@@ -152,5 +155,23 @@ export async function trainModel(deps: EngineDeps, input: TrainInput, ctx: JobCo
   });
 }
 
+/**
+ * Training, then (unless told not to, or the policy's autoValidate is off) the model's validation as a
+ * job of its own: the training's result is complete without it, and its id says which job to follow.
+ */
+async function trainThenValidate(deps: EngineDeps, input: TrainInput, ctx: JobContext): Promise<TrainOutcome> {
+  const out = await trainModel(deps, input, ctx);
+  const validate = input.validate ?? (await deps.validations.policy()).policy.autoValidate;
+  if (!validate) return { ...out, validationJobId: null };
+  try {
+    const job = await startJob(deps.jobs, deps, validateJob, { model: out.modelName });
+    return { ...out, validationJobId: job.id };
+  } catch (err) {
+    // A policy that no longer parses must not lose the trained model: say why nothing was validated.
+    ctx.log(`the model was not validated: ${err instanceof Error ? err.message : String(err)}`);
+    return { ...out, validationJobId: null };
+  }
+}
+
 /** `ml.train` as a job: refused before it starts when precheckTrain says so. */
-export const trainJob: JobSpec<EngineDeps, TrainInput, 'ml.train'> = { kind: 'ml.train', precheck: precheckTrain, run: trainModel };
+export const trainJob: JobSpec<EngineDeps, TrainInput, 'ml.train'> = { kind: 'ml.train', precheck: precheckTrain, run: trainThenValidate };

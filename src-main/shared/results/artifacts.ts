@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { BullpenError } from '../errors';
-import { backtestArtifactSchema, equityArtifactSchema } from './backtest';
-import { foldsArtifactSchema, OOF_COLUMNS, oofRowSchema, type OofRow } from './cv';
+import {
+  BACKTEST_PREDICTION_COLUMNS,
+  backtestArtifactSchema,
+  backtestPredictionRowSchema,
+  equityArtifactSchema,
+  type BacktestPredictionRow,
+} from './backtest';
+import { validationReportSchema } from './validation';
+import { cvPathsArtifactSchema, foldsArtifactSchema, OOF_COLUMNS, oofRowSchema, type OofRow } from './cv';
 import { marketComparisonSchema, reliabilityBinSchema } from './metrics';
 
 /** Which predictions a reliability diagram is drawn from. */
@@ -26,7 +33,7 @@ export type ImportanceArtifact = z.output<typeof importanceArtifactSchema>;
 export const marketArtifactSchema = marketComparisonSchema.nullable();
 export type MarketArtifact = z.output<typeof marketArtifactSchema>;
 
-type MediaType = 'application/json' | 'text/plain' | 'text/csv';
+type MediaType = 'application/json' | 'text/plain' | 'text/csv' | 'text/html';
 
 /** How one artifact is stored: its media type, the schema of its value, and its text form. */
 interface ArtifactFormat<S extends z.ZodType> {
@@ -73,6 +80,38 @@ function parseOofCsv(text: string): unknown[] {
   });
 }
 
+const predictionsFormat: ArtifactFormat<z.ZodArray<typeof backtestPredictionRowSchema>> = {
+  mediaType: 'text/csv',
+  schema: z.array(backtestPredictionRowSchema),
+  encode: (rows) =>
+    `${[BACKTEST_PREDICTION_COLUMNS.join(','), ...rows.map((r) => `${r.gameId},${r.date},${r.season},${r.label},${r.p}`)].join('\n')}\n`,
+  decode: (text) => {
+    const lines = text.trim().split('\n');
+    const header = lines[0].split(',');
+    const at = BACKTEST_PREDICTION_COLUMNS.map((c) => header.indexOf(c));
+    const missing = BACKTEST_PREDICTION_COLUMNS.filter((_c, i) => at[i] < 0);
+    if (missing.length) throw new Error(`predictions.csv has no ${missing.join(', ')} column (header: ${lines[0]})`);
+    return lines.slice(1).map((line) => {
+      const f = line.split(',');
+      return {
+        gameId: f[at[0]],
+        date: f[at[1]],
+        season: Number(f[at[2]]),
+        label: Number(f[at[3]]),
+        p: Number(f[at[4]]),
+      } satisfies Record<keyof BacktestPredictionRow, unknown>;
+    });
+  },
+};
+
+/** A self-contained HTML page (the validation report), stored as written. */
+const htmlFormat: ArtifactFormat<z.ZodString> = {
+  mediaType: 'text/html',
+  schema: z.string().min(1),
+  encode: (text) => text,
+  decode: (text) => text,
+};
+
 /**
  * Every artifact a run stores, by file name. A run writes only these, each checked against its schema
  * when written, and a reader gets each parsed by the same schema: nothing between the worker and a
@@ -89,9 +128,13 @@ export const runArtifactFormats = {
   'calibration.json': jsonFormat(calibrationArtifactSchema),
   'importance.json': jsonFormat(importanceArtifactSchema),
   'folds.json': jsonFormat(foldsArtifactSchema),
+  'paths.json': jsonFormat(cvPathsArtifactSchema),
   'market.json': jsonFormat(marketArtifactSchema),
   'backtest.json': jsonFormat(backtestArtifactSchema),
   'equity.json': jsonFormat(equityArtifactSchema),
+  'predictions.csv': predictionsFormat,
+  'validation.json': jsonFormat(validationReportSchema),
+  'report.html': htmlFormat,
 } as const;
 type Formats = typeof runArtifactFormats;
 export type RunArtifactName = keyof Formats;
@@ -160,6 +203,7 @@ export const runDataSchema = z.object({
   market: marketArtifactSchema.optional(),
   backtest: backtestArtifactSchema.optional(),
   equity: equityArtifactSchema.optional(),
+  validation: validationReportSchema.optional(),
 });
 export type RunData = z.output<typeof runDataSchema>;
 export type RunDataKey = keyof RunData;
@@ -172,6 +216,7 @@ const runDataArtifacts = {
   'market.json': 'market',
   'backtest.json': 'backtest',
   'equity.json': 'equity',
+  'validation.json': 'validation',
 } as const satisfies { [K in RunArtifactName]?: RunDataKey };
 export type RunDataArtifactName = keyof typeof runDataArtifacts;
 export const isRunDataArtifact = (name: string): name is RunDataArtifactName => Object.hasOwn(runDataArtifacts, name);

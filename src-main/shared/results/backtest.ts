@@ -113,3 +113,14 @@ export const equitySeriesSchema = z.object({
 export type EquitySeries = z.output<typeof equitySeriesSchema>;
 export const equityArtifactSchema = z.object({ series: z.array(equitySeriesSchema) });
 export type EquityArtifact = z.output<typeof equityArtifactSchema>;
+
+/** One scored game of a backtest (a row of `predictions.csv`): what validation reads back as out-of-sample evidence. */
+export const backtestPredictionRowSchema = z.object({
+  gameId: z.string().min(1),
+  date: isoDate,
+  season: z.number().int(),
+  label: z.number(),
+  p: z.number().min(0).max(1),
+});
+export type BacktestPredictionRow = z.output<typeof backtestPredictionRowSchema>;
+export const BACKTEST_PREDICTION_COLUMNS = ['game_id', 'date', 'season', 'label', 'p'] as const;

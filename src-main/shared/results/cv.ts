@@ -22,6 +22,12 @@ export const cvFoldSchema = z.object({
   embargoed: count,
   /** The season of the test window for season-aware schemes, else null. */
   testSeason: z.number().int().nullable(),
+  /**
+   * cpcv only: the split's test groups (0-based) and their date ranges; testStart..testEnd then spans
+   * them, training groups between them included. Absent for the forward schemes (one test window).
+   */
+  testGroups: z.array(count).optional(),
+  testWindows: z.array(z.object({ start: isoDate, end: isoDate })).optional(),
   bestIteration: count,
   logLoss: measured,
   accuracy: measured,
@@ -35,7 +41,25 @@ export type CvFold = z.output<typeof cvFoldSchema>;
 export const foldsArtifactSchema = z.object({ scheme: cvSchemeSchema, folds: z.array(cvFoldSchema) });
 export type FoldsArtifact = z.output<typeof foldsArtifactSchema>;
 
-/** One out-of-fold prediction (a row of `oof.csv`): the game, its test fold (1-based), its label and p. */
+/**
+ * `paths.json` (cpcv runs only): the N date groups, each split's test groups (fold = split index), and the
+ * backtest paths: paths[j][g] is the split whose prediction path j takes for the games of group g, so a
+ * path predicts every game once (López de Prado's φ = k·C(N,k)/N paths). Read it with pathPredictions
+ * (engine/evaluation/cv/cvPaths.ts).
+ */
+export const cvPathsArtifactSchema = z.object({
+  groups: z.array(z.object({ index: count, start: isoDate, end: isoDate, games: count })).min(2),
+  /** k: how many groups each split tests. */
+  testGroups: z.number().int().min(1),
+  splits: z.array(z.object({ index: count, testGroups: z.array(count).min(1) })).min(1),
+  paths: z.array(z.array(count)).min(1),
+});
+export type CvPathsArtifact = z.output<typeof cvPathsArtifactSchema>;
+
+/**
+ * One out-of-fold prediction (a row of `oof.csv`): the game, its test fold (1-based), its label and p.
+ * A cpcv run has one row per (game, split that tested it): fold = split index + 1.
+ */
 export const oofRowSchema = z.object({
   gameId: z.string().min(1),
   date: isoDate,

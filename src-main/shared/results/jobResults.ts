@@ -5,6 +5,7 @@ import { backtestCvRunSchema, strategySummarySchema } from './backtest';
 import { cvFoldSchema } from './cv';
 import { marketSummarySchema, modelMetricsSchema } from './metrics';
 import { asStored, count, isoDate, measured } from './numbers';
+import { validateResultSchema } from './validation';
 
 /** `ml.train`: the run and model it recorded, and the metrics on the rows they were measured on. */
 export const trainResultSchema = z.object({
@@ -18,6 +19,8 @@ export const trainResultSchema = z.object({
   metrics: modelMetricsSchema,
   market: marketSummarySchema.nullable(),
   durationMs: z.number(),
+  /** The validation job started when the training completed (the policy's autoValidate), or null. */
+  validationJobId: z.string().nullable().optional(),
 });
 export type TrainResult = z.output<typeof trainResultSchema>;
 
@@ -43,7 +46,12 @@ export const cvResultSchema = z.object({
   name: z.string(),
   scheme: cvSchemeSchema,
   folds: z.array(cvFoldSchema),
-  /** On the out-of-fold predictions, plus the mean and spread of the fold log losses. */
+  /**
+   * What the metrics are computed on: the out-of-fold predictions (one per game), or for cpcv the mean over
+   * its backtest paths of each path's metrics (each path predicts every game once).
+   */
+  metricsOn: z.enum(['out-of-fold', 'mean over paths']).default('out-of-fold'),
+  /** On the out-of-fold predictions (see metricsOn), plus the mean and spread of the fold log losses. */
   metrics: modelMetricsSchema.extend({ foldLogLossMean: measured, foldLogLossStd: measured }),
   market: marketSummarySchema.nullable(),
   durationMs: z.number(),
@@ -116,6 +124,7 @@ export const jobResultSchemas = {
   'ml.predict': predictResultSchema,
   'ml.cv': cvResultSchema,
   'ml.backtest': backtestResultSchema,
+  'ml.validate': validateResultSchema,
   'features.materialize': materializeResultSchema,
   'demo.build': demoBuildResultSchema,
   demo: demoJobResultSchema,

@@ -110,3 +110,11 @@ export const validationRecordSchema = z.object({
   trainedAt: z.string(),
 });
 export type ValidationRecord = z.output<typeof validationRecordSchema>;
+
+/** The `ml.validate` job's result: the report, the run that stores it, and where the HTML page was written (--out). */
+export const validateResultSchema = z.object({
+  runId: z.string(),
+  report: validationReportSchema,
+  htmlPath: z.string().nullable(),
+});
+export type ValidateResult = z.output<typeof validateResultSchema>;

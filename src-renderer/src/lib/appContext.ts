@@ -8,6 +8,7 @@ import { FeatureService } from './features/featureService.svelte';
 import { JobsStore } from './jobs/jobsStore.svelte';
 import { ModelService } from './models/modelService.svelte';
 import { RunService } from './runs/runService.svelte';
+import { ValidationService } from './validation/validationService.svelte';
 import { WorkspaceService } from './workspace/workspaceService.svelte';
 
 /**
@@ -22,6 +23,7 @@ export interface AppContext extends ServiceDeps {
   models: ModelService;
   cv: CvService;
   backtests: BacktestService;
+  validations: ValidationService;
 }
 
 /** Builds the services once per window; they live as long as it does and keep their answers between screens. */
@@ -36,6 +38,7 @@ export function createAppContext(client: BullpenClient): AppContext {
     models: new ModelService(deps),
     cv: new CvService(deps),
     backtests: new BacktestService(deps),
+    validations: new ValidationService(deps),
   };
 }
 

@@ -47,6 +47,12 @@ export const screens: ScreenDef[] = [
     subtitle: "Bet a model or a CV run's out-of-fold predictions beside the rule-based baselines, on the same games.",
     load: () => import('./BacktestsScreen.svelte'),
   },
+  {
+    id: 'validation',
+    title: 'Validation',
+    subtitle: 'Gates a model must pass before promotion: run them, read the verdicts and the report, edit the policy.',
+    load: () => import('./ValidationScreen.svelte'),
+  },
 ];
 
 export const defaultScreenId = 'workspace';

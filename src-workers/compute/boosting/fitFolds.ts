@@ -25,6 +25,35 @@ export interface FoldRows {
   index: number;
   train: Int32Array;
   test: Int32Array;
+  /**
+   * How many of `train`'s rows (a prefix, in date order) precede the fold's last test window; the inner
+   * hold-out is taken from the end of that prefix (see innerHoldout). Omitted: all of them (forward schemes).
+   */
+  trainBeforeLastTest?: number;
+}
+
+/**
+ * Splits a fold's training rows into the rows that fit and the inner hold-out that picks the iteration.
+ * The hold-out is the latest `size` training rows that precede a test window: for the forward schemes the
+ * end of the training window, as before; for CPCV, whose training rows lie on both sides of its test
+ * groups, the training rows just before the last test group. Those are followed only by purged, gap or
+ * test days and so have fitting rows on one side only, as in walk-forward; a hold-out taken between test
+ * groups elsewhere, or between fitting rows, would be scored by a model fitted on the days right after
+ * it (whose features read its games), making early stopping optimistic. When fewer than `size` rows precede
+ * any test group (the test groups open the data), the latest training rows are used: they too have fitting
+ * rows on one side only. Every candidate was purged and embargoed against the test groups already, so no
+ * choice here lets the test games pick their own model.
+ */
+export function innerHoldout(fold: FoldRows, size: number): { fitRows: Int32Array; innerRows: Int32Array } {
+  const n = fold.train.length;
+  const before = fold.trainBeforeLastTest ?? n;
+  const end = before >= size ? before : n;
+  const innerRows = fold.train.subarray(end - size, end);
+  if (end === n) return { fitRows: fold.train.subarray(0, n - size), innerRows };
+  const fitRows = new Int32Array(n - size);
+  fitRows.set(fold.train.subarray(0, end - size), 0);
+  fitRows.set(fold.train.subarray(end), end - size);
+  return { fitRows, innerRows };
 }
 
 export interface FitFoldsInput extends BoostingOptions, FoldFitOptions {
@@ -68,8 +97,7 @@ export async function fitFolds(p: FitFoldsInput, steps: Steps): Promise<CvFoldRe
     for (const [k, fold] of p.folds.entries()) {
       steps.throwIfCancelled();
       const holdout = p.earlyStoppingRounds ? Math.max(1, Math.floor(fold.train.length * p.innerValidFraction)) : 0;
-      const fitRows = fold.train.subarray(0, fold.train.length - holdout);
-      const innerRows = fold.train.subarray(fold.train.length - holdout);
+      const { fitRows, innerRows } = innerHoldout(fold, holdout);
       const build = (rows: Int32Array, reference: Dataset | null): Dataset =>
         whole
           ? whole.subset(rows)

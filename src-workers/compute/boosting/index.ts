@@ -7,6 +7,14 @@ export type { Steps } from './steps';
 export { pickRows, pickValues } from './pickRows';
 export { boost, type Curve } from './boost';
 export { fitModel, type FitModelInput, type FittedModel, type LabelledRows } from './fitModel';
-export { fitFolds, foldFitOptionsSchema, type FitFoldsInput, type FoldFitOptions, type FoldRows, type CvFoldResult } from './fitFolds';
+export {
+  fitFolds,
+  innerHoldout,
+  foldFitOptionsSchema,
+  type FitFoldsInput,
+  type FoldFitOptions,
+  type FoldRows,
+  type CvFoldResult,
+} from './fitFolds';
 export { predictProbabilities, type ModelScoring } from './predictProbabilities';
 export { checkLightgbmParams, lightgbmParameterNames, plainLightgbmMessage, type ParamCheckInput } from './checkLightgbmParams';

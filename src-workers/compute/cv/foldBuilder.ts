@@ -25,7 +25,10 @@ export interface Fold {
   train: Int32Array;
   test: Int32Array;
   trainWindow: DayWindow;
+  /** The overall span of the test rows (with CPCV it also spans the training groups between the test groups). */
   testWindow: DayWindow;
+  /** The windows actually tested, in date order: [testWindow] for the forward schemes, one per test group for CPCV. */
+  testWindows: DayWindow[];
   boundaries: { trainStart: string; trainEnd: string; testStart: string; testEnd: string };
   /** The season of the test window when the splitter is season-aware, else null. */
   testSeason: number | null;
@@ -184,6 +187,7 @@ export function makeFold(
   trainWindow: DayWindow,
   testWindow: DayWindow,
   testSeason: number | null,
+  testWindows: DayWindow[] = [testWindow],
 ): Fold {
   const boundaries = {
     trainStart: dayToIso(trainWindow.start),
@@ -206,6 +210,7 @@ export function makeFold(
     test,
     trainWindow,
     testWindow,
+    testWindows,
     boundaries,
     testSeason,
     purged: train.purged,

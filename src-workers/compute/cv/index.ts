@@ -5,4 +5,15 @@ export { CV_DEFAULTS, windowSplitOptionsSchema, seasonForwardOptionsSchema } fro
 export type { WindowSplitOptions, SeasonForwardOptions } from './splitOptions';
 export { walkForwardSplits } from './walkForwardSplits';
 export { seasonForwardSplits, withinSeasonSplits, seasonSpans } from './seasonSplits';
-export { splitFolds, cvSchemes, type CvScheme } from './splitFolds';
+export { splitFolds, cvSchemes, type CvScheme, type SplitFoldsOptions } from './splitFolds';
+export {
+  combinatorialPurgedPlan,
+  combinatorialPurgedSplits,
+  backtestPaths,
+  testGroupCombinations,
+  cpcvSplitCount,
+  binomial,
+  cpcvOptionsSchema,
+  CPCV_MAX_SPLITS,
+} from './combinatorialPurgedSplits';
+export type { CpcvOptions, CpcvPlan, DateGroup } from './combinatorialPurgedSplits';

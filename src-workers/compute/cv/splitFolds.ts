@@ -1,3 +1,4 @@
+import { type CpcvOptions, combinatorialPurgedSplits } from './combinatorialPurgedSplits';
 import { type Fold, type SplitInput } from './foldBuilder';
 import { seasonForwardSplits, withinSeasonSplits } from './seasonSplits';
 import { type SeasonForwardOptions, type WindowSplitOptions } from './splitOptions';
@@ -7,8 +8,11 @@ import { cvSchemes, type CvScheme } from '../../../src-main/shared/vocabulary';
 /** The schemes `bullpen ml cv --scheme` names, plus the within-season MLB windows (declared in the shared vocabulary). */
 export { cvSchemes, type CvScheme };
 
+/** Every scheme's options; each scheme reads its own (cpcv: groups, testGroups, gap and embargo only). */
+export type SplitFoldsOptions = WindowSplitOptions & SeasonForwardOptions & Pick<CpcvOptions, 'groups' | 'testGroups'>;
+
 /** One entry point for the CV job: 'rolling' is walk-forward with a rolling training window. */
-export function splitFolds(scheme: CvScheme, input: SplitInput, options: WindowSplitOptions & SeasonForwardOptions = {}): Fold[] {
+export function splitFolds(scheme: CvScheme, input: SplitInput, options: SplitFoldsOptions = {}): Fold[] {
   switch (scheme) {
     case 'walk-forward':
       return walkForwardSplits(input, pickWindow(options));
@@ -17,13 +21,17 @@ export function splitFolds(scheme: CvScheme, input: SplitInput, options: WindowS
     case 'within-season':
       return withinSeasonSplits(input, pickWindow(options));
     case 'season-forward': {
-      const { trainDays: _t, testDays: _d, ...rest } = options;
+      const { trainDays: _t, testDays: _d, groups: _g, testGroups: _k, ...rest } = options;
       return seasonForwardSplits(input, rest);
+    }
+    case 'cpcv': {
+      const { groups, testGroups, gapDays, embargoDays } = options;
+      return combinatorialPurgedSplits(input, { groups, testGroups, gapDays, embargoDays });
     }
   }
 }
 
-function pickWindow(options: WindowSplitOptions & SeasonForwardOptions): WindowSplitOptions {
-  const { trainSeasons: _s, minTrainSeasons: _m, ...rest } = options;
+function pickWindow(options: SplitFoldsOptions): WindowSplitOptions {
+  const { trainSeasons: _s, minTrainSeasons: _m, groups: _g, testGroups: _k, ...rest } = options;
   return rest;
 }

@@ -6,11 +6,13 @@ import { jobResult, type Contract, type JobOpName, type OpName, type OutputOf, t
 import { jobSchema, type Job } from '../../../src-main/shared/events';
 import { tempWorkspace } from '../../support/waitForEvent';
 
-/** A small synthetic league (three seasons, with odds) in a fresh workspace, and an engine on it. */
+/** A small synthetic league (three seasons, with odds) in a fresh workspace, and an engine on it (no automatic validation). */
 export async function openMlEngine(seed = 7): Promise<{ engine: Engine; cleanup: () => Promise<void> }> {
   const tmp = await tempWorkspace();
   const engine = await Engine.open({ workspacePath: tmp.path });
   await buildDemo(engine.workspace, { seed, firstSeason: 2010, lastSeason: 2012, marketInefficiency: true, scoringShift: false });
+  // These tests train models for other reasons: the validation that follows training by default is tested on its own.
+  await engine.validations.setPolicy('autoValidate: false\n', 'the test policy');
   return {
     engine,
     cleanup: async () => {

@@ -456,6 +456,9 @@ describe('every op that names files asks the path policy', () => {
     'features.register': { file: '/etc/passwd' },
     'features.export': { set: 'default', out: '/etc/bullpen-export.csv' },
     'ml.predict': { model: 'any', input: '/etc/passwd', out: '/etc/bullpen-predictions.csv' },
+    'ml.validate': { model: 'any', policy: '/etc/passwd', out: '/etc/bullpen-report.html' },
+    'ml.validations.html': { id: 'any', out: '/etc/bullpen-report.html' },
+    'ml.policy.set': { file: '/etc/passwd' },
   };
   let tmp: Awaited<ReturnType<typeof tempWorkspace>>;
   let engine: Engine;
@@ -483,5 +486,6 @@ describe('every op that names files asks the path policy', () => {
       if (!r.ok) expect(r.error.code, op).toBe('PATH_NOT_ALLOWED');
     }
     expect(existsSync('/etc/bullpen-export.csv')).toBe(false);
+    expect(existsSync('/etc/bullpen-report.html')).toBe(false);
   });
 });

@@ -104,7 +104,7 @@ describe('one schema per job result: the contract, the engine and every reader a
     // jobs.runDemo records its jobs as kind `demo`.
     expect(jobResult(job({ kind: 'demo', result: { tables: [], totalRows: 0, checksums: [] } }), 'jobs.runDemo').totalRows).toBe(0);
     expectTypeOf<JobOpName>().toEqualTypeOf<
-      'ml.train' | 'ml.predict' | 'ml.cv' | 'ml.backtest' | 'features.materialize' | 'demo.build' | 'jobs.runDemo'
+      'ml.train' | 'ml.predict' | 'ml.cv' | 'ml.backtest' | 'ml.validate' | 'features.materialize' | 'demo.build' | 'jobs.runDemo'
     >();
     expectTypeOf<ResultOf<(typeof contract)['ml.runs.list']>>().toBeNever();
   });
@@ -205,7 +205,20 @@ describe('run artifacts: checked when written, parsed when read', () => {
 
   it('has a format for every artifact name the engine writes', () => {
     expect(Object.keys(runArtifactFormats).sort()).toEqual(
-      ['backtest.json', 'calibration.json', 'equity.json', 'folds.json', 'importance.json', 'market.json', 'model.lgb', 'oof.csv'].sort(),
+      [
+        'backtest.json',
+        'calibration.json',
+        'equity.json',
+        'folds.json',
+        'importance.json',
+        'market.json',
+        'model.lgb',
+        'oof.csv',
+        'paths.json',
+        'predictions.csv',
+        'report.html',
+        'validation.json',
+      ].sort(),
     );
   });
 });

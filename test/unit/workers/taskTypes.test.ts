@@ -7,10 +7,11 @@ import type { CvFoldPayload, CvFoldTaskResult } from '../../../src-workers/tasks
 import type { PredictResult } from '../../../src-workers/tasks/predict';
 import type { PredictBacktestResult } from '../../../src-workers/tasks/predictBacktest';
 import type { TrainTaskResult } from '../../../src-workers/tasks/train';
+import type { GateComputation } from '../../../src-workers/compute/validation';
 
 // The type-level cases fail `npm run typecheck` (tsc over test/), not vitest: an `@ts-expect-error`
 // whose line compiles after all is itself an error. The runtime cases check the same table's schemas.
-const names = ['checksum', 'checkParams', 'train', 'cvFold', 'predict', 'predictBacktest'] as const;
+const names = ['checksum', 'checkParams', 'train', 'cvFold', 'predict', 'predictBacktest', 'validationGates'] as const;
 
 describe('compute task table', () => {
   it('names the same tasks in its type and in the table the worker dispatches from', () => {
@@ -26,6 +27,7 @@ describe('compute task table', () => {
     expectTypeOf<TaskOutput<'cvFold'>>().toEqualTypeOf<CvFoldTaskResult>();
     expectTypeOf<TaskOutput<'predict'>>().toEqualTypeOf<PredictResult>();
     expectTypeOf<TaskOutput<'predictBacktest'>>().toEqualTypeOf<PredictBacktestResult>();
+    expectTypeOf<TaskOutput<'validationGates'>>().toEqualTypeOf<GateComputation>();
     // Fields with defaults may be left out of a payload: it is the schema's input type.
     expectTypeOf<TaskPayload<'checksum'>>().toEqualTypeOf<{
       values: Float64Array<ArrayBuffer>;

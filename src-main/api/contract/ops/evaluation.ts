@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { defineOp } from '../defineOp';
 import { jobSchema } from '../../../shared/events';
 import { backtestResultSchema, cvResultSchema } from '../../../shared/results';
-import { backtestStrategies, cvSchemes, oddsSides, targets } from '../../../shared/vocabulary';
+import { backtestStrategies, CPCV_DEFAULTS, cvSchemes, oddsSides, targets } from '../../../shared/vocabulary';
 import { lgbParams, optionalRunName, seasonsText } from './modelingFields';
 import { metricValue, runParamValueSchema, runSummarySchema } from './tracking';
+
+/** Bounds the form and the CLI accept for N; the splitter still refuses more than its cap of splits (C(N, k)). */
+const CPCV_MAX_GROUPS = 64;
 
 export const evaluationOps = {
   'ml.cv': defineOp({
@@ -18,21 +21,50 @@ export const evaluationOps = {
         target: z.enum(targets).optional(),
         seasons: seasonsText.optional().describe('seasons to cross-validate over (default all)'),
         scheme: z.enum(cvSchemes).default('walk-forward'),
-        splits: z.number().int().min(1).max(50).default(5),
-        trainDays: z.number().int().min(1).default(90),
-        testDays: z.number().int().min(1).default(30),
+        splits: z.number().int().min(1).max(50).default(5).describe('folds of the forward schemes (cpcv makes C(groups, test-groups))'),
+        trainDays: z.number().int().min(1).default(90).describe('training window of walk-forward, rolling and within-season'),
+        testDays: z.number().int().min(1).default(30).describe('test window of walk-forward, rolling and within-season'),
         gap: z.number().int().min(0).default(1),
         embargo: z.number().int().min(0).default(1),
+        // No zod default: a value given with another scheme is refused below, which a default would hide.
+        groups: z
+          .number()
+          .int()
+          .min(2)
+          .max(CPCV_MAX_GROUPS)
+          .optional()
+          .describe(`cpcv only: date groups N (default ${CPCV_DEFAULTS.groups})`),
+        testGroups: z
+          .number()
+          .int()
+          .min(1)
+          .max(CPCV_MAX_GROUPS - 1)
+          .optional()
+          .describe(`cpcv only: test groups k per split, k < N (default ${CPCV_DEFAULTS.testGroups})`),
         seed: z.number().int().optional(),
         numBoostRound: z.number().int().min(1).max(20_000).optional(),
         earlyStoppingRounds: z.number().int().min(1).optional(),
         workers: z.number().int().min(1).optional().describe('parallel fold groups (default: the pool size)'),
         name: optionalRunName,
       })
-      .strict(),
+      .strict()
+      .superRefine((v, ctx) => {
+        if (v.scheme === 'cpcv') return;
+        for (const field of ['groups', 'testGroups'] as const) {
+          if (v[field] !== undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: [field],
+              message: `--${field === 'groups' ? 'groups' : 'test-groups'} applies only to --scheme cpcv (the scheme is ${v.scheme}): leave it out, or choose --scheme cpcv`,
+            });
+        }
+      }),
     output: jobSchema,
     result: cvResultSchema,
-    cli: { path: ['ml', 'cv'], help: 'cross-validate: --model NAME | --features SET --target T [--params JSON] --scheme walk-forward' },
+    cli: {
+      path: ['ml', 'cv'],
+      help: 'cross-validate: --model NAME | --features SET --target T [--params JSON] --scheme walk-forward | --scheme cpcv [--groups 6 --test-groups 2]',
+    },
   }),
   'ml.backtest': defineOp({
     kind: 'job',

@@ -34,6 +34,10 @@ export const trainingOps = {
         numBoostRound: z.number().int().min(1).max(20_000).optional(),
         earlyStoppingRounds: z.number().int().min(1).optional(),
         tags: z.record(z.string(), z.string()).optional(),
+        validate: z
+          .boolean()
+          .optional()
+          .describe("validate the model when training completes (default: the validation policy's autoValidate)"),
       })
       .strict(),
     output: jobSchema,

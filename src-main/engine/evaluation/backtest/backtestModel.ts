@@ -173,7 +173,12 @@ export async function backtestModel(deps: EngineDeps, input: BacktestInput, ctx:
     });
     ctx.throwIfCancelled();
     const games = { seasons, label, closeHome: prices.close[0], closeAway: prices.close[1] };
-    return buildBacktestResults(m, games, input, source, strategies, out, name, Date.now() - started);
+    const scored = {
+      gameIds: Array.from(rows, (i) => m.gameIds[i]),
+      dates: Array.from(rows, (i) => m.dates[i]),
+      seasons: Array.from(rows, (i) => m.seasons[i]),
+    };
+    return buildBacktestResults(m, games, input, source, strategies, out, name, Date.now() - started, scored);
   });
 }
 

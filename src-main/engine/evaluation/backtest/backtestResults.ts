@@ -194,6 +194,8 @@ export function buildBacktestResults(
   out: PredictBacktestResult,
   name: string,
   durationMs: number,
+  /** The scored games, row by row (stored as `predictions.csv`, what validation reads back as out-of-sample evidence). */
+  scored: { gameIds: string[]; dates: string[]; seasons: ArrayLike<number> } | null = null,
 ): { value: Omit<BacktestOutcome, 'runId'>; results: RunResults } {
   const hasPredictions = source.modelName !== null || source.cvRun !== null;
   const evaluation = hasPredictions ? evaluate(games.label, out.pHome, games.closeHome, games.closeAway) : null;
@@ -254,6 +256,20 @@ export function buildBacktestResults(
           ? [
               { name: 'calibration.json' as const, value: { evaluatedOn: 'backtest games' as const, bins: evaluation.reliability } },
               { name: 'market.json' as const, value: evaluation.market },
+            ]
+          : []),
+        ...(hasPredictions && scored
+          ? [
+              {
+                name: 'predictions.csv' as const,
+                value: scored.gameIds.map((gameId, i) => ({
+                  gameId,
+                  date: scored.dates[i],
+                  season: scored.seasons[i],
+                  label: games.label[i],
+                  p: out.pHome[i],
+                })),
+              },
             ]
           : []),
       ],

@@ -27,7 +27,8 @@ function indexOof(rows: OofRow[]): { p: Map<string, number>; gamesBySeason: Map<
 }
 
 /**
- * A CV run's out-of-fold predictions for a backtest, refused unless the run is a completed CV and every
+ * A CV run's out-of-fold predictions for a backtest, refused unless the run is a completed CV with one
+ * prediction per game (not a cpcv) and every
  * backtest season has games in its test folds (a season no fold tested has no out-of-sample predictions).
  */
 export async function loadCvPredictions(store: RunReader, runIdOrPrefix: string, seasons: number[]): Promise<CvPredictions> {
@@ -39,6 +40,16 @@ export async function loadCvPredictions(store: RunReader, runIdOrPrefix: string,
       'BACKTEST_RUN_NOT_CV',
       `run ${run.name} (${id.slice(0, 8)}) is a ${run.kind} run: --run takes a CV run (bullpen ml runs list --kind cv); use --model for a trained model`,
       { run: id, kind: run.kind },
+    );
+  }
+  // A cpcv run predicts each game once per split that tested it: there is no single prediction to bet.
+  if (run.params.scheme === 'cpcv' || (await store.artifact(id, 'paths.json')) !== undefined) {
+    throw new BullpenError(
+      'usage',
+      'CV_RUN_HAS_PATHS',
+      `run ${run.name} (${id.slice(0, 8)}) is a combinatorially purged CV: a CPCV run has several predictions per game (one per backtest path), ` +
+        'so --run cannot bet one of them; `bullpen ml validate` bets every path, or give --run a walk-forward or season-forward CV run',
+      { run: id, scheme: 'cpcv' },
     );
   }
   if (run.status !== 'completed') {

@@ -1,12 +1,13 @@
-import type { Fold } from '../../../../src-workers/compute/cv';
+import { binomial, dayToIso, type CpcvPlan, type Fold } from '../../../../src-workers/compute/cv';
+import { reliabilityCurve } from '../../../../src-workers/compute/metrics';
 import type { CvFoldResult } from '../../../../src-workers/tasks/cvFold';
-import type { CvFold, JobResultValue } from '../../../shared/results';
-import type { CvScheme } from '../../../shared/vocabulary';
+import type { CvFold, CvPathsArtifact, JobResultValue, OofRow } from '../../../shared/results';
+import { CPCV_DEFAULTS, type CvScheme } from '../../../shared/vocabulary';
 import type { LgbParams } from '../../modeling/defaultParams';
 import type { FeatureMatrix, Target } from '../../modeling/featureMatrix';
 import { marketPrices, matrixHash, takeValues } from '../../modeling/matrixRows';
 import type { MetricPoint, RunResults, RunStart } from '../../tracking/runTypes';
-import { evaluate, evaluationMetrics, marketSummary } from '../../training/evaluate';
+import { evaluate, evaluationMetrics, marketSummary, type Evaluation } from '../../training/evaluate';
 import { importanceArtifact } from '../../training/importance';
 
 /** The options of a CV that decide its folds and its record (the job's input, less what only the job uses). */
@@ -19,7 +20,18 @@ export interface CvOptions {
   testDays: number;
   gap: number;
   embargo: number;
+  /** cpcv only: N date groups and k test groups per split (defaults CPCV_DEFAULTS). */
+  groups?: number;
+  testGroups?: number;
 }
+
+/** A cpcv's N and k with their defaults applied. */
+export function cpcvShape(input: Pick<CvOptions, 'groups' | 'testGroups'>): { groups: number; testGroups: number } {
+  return { groups: input.groups ?? CPCV_DEFAULTS.groups, testGroups: input.testGroups ?? CPCV_DEFAULTS.testGroups };
+}
+
+/** What a cpcv adds to its folds: the date groups, each split's test groups and the backtest paths. */
+export type CpcvLayout = Pick<CpcvPlan, 'groups' | 'splits' | 'paths'>;
 
 /** The `ml.cv` job's result (shared/results); its folds are the rows of folds.json. */
 export type CvOutcome = JobResultValue<'ml.cv'>;
@@ -54,9 +66,8 @@ export function cvRunStart(m: FeatureMatrix, s: CvSetup, input: CvOptions, name:
       numBoostRound: s.numBoostRound,
       earlyStoppingRounds: s.earlyStoppingRounds,
       scheme: input.scheme,
-      splits: input.splits,
-      trainDays: input.trainDays,
-      testDays: input.testDays,
+      // A cpcv is shaped by N and k (its splits are C(N, k)); the day windows of the forward schemes do not apply.
+      ...(input.scheme === 'cpcv' ? cpcvParams(input) : { splits: input.splits, trainDays: input.trainDays, testDays: input.testDays }),
       gap: input.gap,
       embargo: input.embargo,
       seasons: input.seasons ?? 'all',
@@ -65,6 +76,83 @@ export function cvRunStart(m: FeatureMatrix, s: CvSetup, input: CvOptions, name:
     },
     tags: m.synthetic ? { synthetic: 'true' } : {},
   };
+}
+
+function cpcvParams(input: Pick<CvOptions, 'groups' | 'testGroups'>): Record<string, number> {
+  const { groups, testGroups } = cpcvShape(input);
+  const splits = binomial(groups, testGroups);
+  return { groups, testGroups, splits, paths: (testGroups * splits) / groups };
+}
+
+/** The mean of same-shaped metric records (numbers averaged field by field; a null anywhere stays null). */
+function meanOver<T>(values: T[]): T {
+  const first = values[0];
+  if (typeof first === 'number') return ((values as number[]).reduce((a, b) => a + b, 0) / values.length) as T;
+  if (first === null || typeof first !== 'object' || values.some((v) => v === null)) return first;
+  return Object.fromEntries(Object.keys(first).map((k) => [k, meanOver(values.map((v) => (v as Record<string, unknown>)[k]))])) as T;
+}
+
+/** The `paths.json` of a cpcv run: its groups as dates, each split's test groups, the paths. */
+export function cvPathsArtifact(layout: CpcvLayout): CvPathsArtifact {
+  return {
+    groups: layout.groups.map((g) => ({ index: g.index, start: dayToIso(g.start), end: dayToIso(g.end), games: g.games })),
+    testGroups: layout.splits[0].length,
+    splits: layout.splits.map((testGroups, index) => ({ index, testGroups })),
+    paths: layout.paths,
+  };
+}
+
+/**
+ * A cpcv's out-of-fold predictions and their evaluation. Every game has one prediction per split that
+ * tested its group (φ of them): oof.csv keeps each (fold = split index + 1). The headline metrics are the
+ * mean over the φ backtest paths of each path's metrics (a path predicts every game once, like an ordinary
+ * CV); for log loss, Brier and accuracy that equals the metric over all out-of-fold rows. The reliability
+ * diagram pools every out-of-fold row.
+ */
+function cpcvPredictions(
+  m: FeatureMatrix,
+  folds: Fold[],
+  results: CvFoldResult[],
+  layout: CpcvLayout,
+): { evaluation: Evaluation; oofRows: OofRow[] } {
+  const groups = layout.groups.map((g) => ({ start: dayToIso(g.start), end: dayToIso(g.end) }));
+  const groupOf = Int32Array.from(m.dates, (d) => groups.findIndex((g) => d >= g.start && d <= g.end));
+  // pathOfSplit[g].get(s) = the path that takes split s's predictions for group g.
+  const pathOfSplit = layout.groups.map((_g, g) => new Map(layout.paths.map((path, j) => [path[g], j])));
+  const pathP = layout.paths.map(() => new Float64Array(m.rows).fill(Number.NaN));
+  for (const r of results) {
+    folds[r.index].test.forEach((row, i) => {
+      const j = pathOfSplit[groupOf[row]]?.get(r.index);
+      if (j !== undefined) pathP[j][row] = r.pred[i];
+    });
+  }
+  const covered = Int32Array.from({ length: m.rows }, (_v, i) => i).filter((i) => pathP.every((p) => !Number.isNaN(p[i])));
+  const [priceA, priceB] = marketPrices(m).close;
+  const y = takeValues(m.label, covered);
+  const perPath = pathP.map((p) => evaluate(y, takeValues(p, covered), takeValues(priceA, covered), takeValues(priceB, covered)));
+  const pooledY = new Float64Array(covered.length * pathP.length);
+  const pooledP = new Float64Array(covered.length * pathP.length);
+  pathP.forEach((p, j) => {
+    pooledY.set(y, j * covered.length);
+    pooledP.set(takeValues(p, covered), j * covered.length);
+  });
+  const evaluation: Evaluation = {
+    metrics: meanOver(perPath.map((e) => e.metrics)),
+    market: meanOver(perPath.map((e) => e.market)),
+    reliability: reliabilityCurve(pooledY, pooledP),
+  };
+  // Paths take a group's splits in split order, so walking the paths lists each game's rows by fold.
+  const oofRows = Array.from(covered).flatMap((i) =>
+    layout.paths.map((path, j) => ({
+      gameId: m.gameIds[i],
+      date: m.dates[i],
+      season: m.seasons[i],
+      fold: path[groupOf[i]] + 1,
+      label: m.label[i],
+      p: pathP[j][i],
+    })),
+  );
+  return { evaluation, oofRows };
 }
 
 /**
@@ -79,24 +167,9 @@ export function buildCvResults(
   input: Pick<CvOptions, 'scheme'>,
   s: CvSetup,
   durationMs: number,
+  cpcv: CpcvLayout | null = null,
 ): { value: Omit<CvOutcome, 'runId'>; results: RunResults } {
-  const oof = new Float64Array(m.rows).fill(Number.NaN);
-  const foldOf = new Int32Array(m.rows).fill(-1);
-  for (const r of results) {
-    const f = folds[r.index];
-    f.test.forEach((row, i) => {
-      oof[row] = r.pred[i];
-      foldOf[row] = r.index;
-    });
-  }
-  const covered = Int32Array.from({ length: m.rows }, (_v, i) => i).filter((i) => !Number.isNaN(oof[i]));
-  const [priceA, priceB] = marketPrices(m).close;
-  const evaluation = evaluate(
-    takeValues(m.label, covered),
-    takeValues(oof, covered),
-    takeValues(priceA, covered),
-    takeValues(priceB, covered),
-  );
+  const { evaluation, oofRows } = cpcv ? cpcvPredictions(m, folds, results, cpcv) : forwardPredictions(m, folds, results);
   const foldLoss = results.map((r) => r.metrics.logLoss);
   const meanLoss = foldLoss.reduce((a, b) => a + b, 0) / foldLoss.length;
   const sdLoss = Math.sqrt(foldLoss.reduce((a, b) => a + (b - meanLoss) ** 2, 0) / Math.max(1, foldLoss.length - 1));
@@ -111,6 +184,12 @@ export function buildCvResults(
       purged: f.purged,
       embargoed: f.embargoed,
       testSeason: f.testSeason,
+      ...(cpcv
+        ? {
+            testGroups: cpcv.splits[r.index],
+            testWindows: f.testWindows.map((w) => ({ start: dayToIso(w.start), end: dayToIso(w.end) })),
+          }
+        : {}),
       bestIteration: r.bestIteration,
       logLoss: r.metrics.logLoss,
       accuracy: r.metrics.accuracy,
@@ -131,18 +210,11 @@ export function buildCvResults(
       { key: 'fold.bestIteration', value: r.bestIteration, step: r.index + 1 },
     ]),
   ];
-  const oofRows = Array.from(covered, (i) => ({
-    gameId: m.gameIds[i],
-    date: m.dates[i],
-    season: m.seasons[i],
-    fold: foldOf[i] + 1,
-    label: m.label[i],
-    p: oof[i],
-  }));
   const value: Omit<CvOutcome, 'runId'> = {
     name,
     scheme: input.scheme,
     folds: foldRows,
+    metricsOn: cpcv ? 'mean over paths' : 'out-of-fold',
     metrics: { ...evaluation.metrics, foldLogLossMean: meanLoss, foldLogLossStd: sdLoss },
     market: marketSummary(evaluation),
     durationMs,
@@ -163,6 +235,7 @@ export function buildCvResults(
         { name: 'calibration.json', value: { evaluatedOn: 'out-of-fold', bins: evaluation.reliability } },
         { name: 'market.json', value: evaluation.market },
         { name: 'oof.csv', value: oofRows },
+        ...(cpcv ? [{ name: 'paths.json' as const, value: cvPathsArtifact(cpcv) }] : []),
       ],
       children: foldRows.map((f, k) => ({
         name: `${name} fold ${f.index + 1}`,
@@ -191,4 +264,34 @@ export function buildCvResults(
       })),
     },
   };
+}
+
+/** The forward schemes' out-of-fold predictions: each test game once, evaluated as they stand. */
+function forwardPredictions(m: FeatureMatrix, folds: Fold[], results: CvFoldResult[]): { evaluation: Evaluation; oofRows: OofRow[] } {
+  const oof = new Float64Array(m.rows).fill(Number.NaN);
+  const foldOf = new Int32Array(m.rows).fill(-1);
+  for (const r of results) {
+    const f = folds[r.index];
+    f.test.forEach((row, i) => {
+      oof[row] = r.pred[i];
+      foldOf[row] = r.index;
+    });
+  }
+  const covered = Int32Array.from({ length: m.rows }, (_v, i) => i).filter((i) => !Number.isNaN(oof[i]));
+  const [priceA, priceB] = marketPrices(m).close;
+  const evaluation = evaluate(
+    takeValues(m.label, covered),
+    takeValues(oof, covered),
+    takeValues(priceA, covered),
+    takeValues(priceB, covered),
+  );
+  const oofRows = Array.from(covered, (i) => ({
+    gameId: m.gameIds[i],
+    date: m.dates[i],
+    season: m.seasons[i],
+    fold: foldOf[i] + 1,
+    label: m.label[i],
+    p: oof[i],
+  }));
+  return { evaluation, oofRows };
 }

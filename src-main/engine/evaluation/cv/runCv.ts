@@ -1,4 +1,4 @@
-import { splitFolds, type Fold } from '../../../../src-workers/compute/cv';
+import { combinatorialPurgedPlan, cpcvSplitCount, dayToIso, splitFolds, type Fold } from '../../../../src-workers/compute/cv';
 import type { CvFoldPayload, CvFoldResult } from '../../../../src-workers/tasks/cvFold';
 import { BullpenError, inputError } from '../../../shared/errors';
 import { loadFeatureMatrix, parseSeasons, type FeatureMatrix, type Target } from '../../modeling/featureMatrix';
@@ -9,7 +9,7 @@ import { trainingSettings } from '../../training/trainResults';
 import type { EngineDeps } from '../../engineDeps';
 import type { JobSpec } from '../../jobs/jobSpec';
 import { assertLightgbmParams, assertSeasonsHaveGames } from '../../modeling/jobPrechecks';
-import { buildCvResults, cvRunStart, type CvOptions, type CvOutcome, type CvSetup } from './cvResults';
+import { buildCvResults, cpcvShape, cvRunStart, type CpcvLayout, type CvOptions, type CvOutcome, type CvSetup } from './cvResults';
 import { foldGroups } from './foldGroups';
 
 export type { CvOutcome } from './cvResults';
@@ -66,6 +66,10 @@ async function resolveCvSetup(deps: EngineDeps, input: CvInput): Promise<CvSetup
 
 /** Refusals checked before the job starts: an unknown model or set, seasons without games, bad parameters. */
 export async function precheckCv(deps: EngineDeps, input: CvInput): Promise<void> {
+  if (input.scheme === 'cpcv') {
+    const { groups, testGroups } = cpcvShape(input);
+    cpcvSplitCount(groups, testGroups);
+  }
   await assertSeasonsHaveGames(deps.data, input.seasons, '--seasons', true);
   if (input.model) {
     const model = await deps.models.get(input.model);
@@ -82,16 +86,44 @@ export async function precheckCv(deps: EngineDeps, input: CvInput): Promise<void
   await assertLightgbmParams(deps.pool, input.params, cols);
 }
 
+type FoldInput = Pick<CvInput, 'scheme' | 'splits' | 'trainDays' | 'testDays' | 'gap' | 'embargo' | 'groups' | 'testGroups'>;
+
 /** The folds of a CV on a matrix (defaults: 5 splits, 90-day train, 30-day test, 1-day gap and embargo). */
-export function cvFolds(
-  m: FeatureMatrix,
-  input: Pick<CvInput, 'scheme' | 'splits' | 'trainDays' | 'testDays' | 'gap' | 'embargo'>,
-): Fold[] {
+export function cvFolds(m: FeatureMatrix, input: FoldInput): Fold[] {
   return splitFolds(
     input.scheme,
     { dates: m.dates, seasons: m.seasons, lookbackDays: FEATURE_LOOKBACK_DAYS, horizonDays: 0 },
-    { nSplits: input.splits, trainDays: input.trainDays, testDays: input.testDays, gapDays: input.gap, embargoDays: input.embargo },
+    {
+      nSplits: input.splits,
+      trainDays: input.trainDays,
+      testDays: input.testDays,
+      gapDays: input.gap,
+      embargoDays: input.embargo,
+      ...(input.scheme === 'cpcv' ? cpcvShape(input) : {}),
+    },
   );
+}
+
+/** The folds, and for cpcv the groups, splits and backtest paths its results are assembled from. */
+export function cvPlan(m: FeatureMatrix, input: FoldInput): { folds: Fold[]; cpcv: CpcvLayout | null } {
+  if (input.scheme !== 'cpcv') return { folds: cvFolds(m, input), cpcv: null };
+  const plan = combinatorialPurgedPlan(
+    { dates: m.dates, seasons: m.seasons, lookbackDays: FEATURE_LOOKBACK_DAYS, horizonDays: 0 },
+    { ...cpcvShape(input), gapDays: input.gap, embargoDays: input.embargo },
+  );
+  return { folds: plan.folds, cpcv: plan };
+}
+
+/**
+ * How many of a fold's training rows precede its last test window. The matrix is in date order and
+ * fold.train is sorted, so they are a prefix of fold.train: the worker takes the inner early-stopping
+ * hold-out from its end (innerHoldout in compute/boosting/fitFolds.ts says why).
+ */
+export function trainBeforeLastTest(fold: Fold, dates: readonly string[]): number {
+  const lastStart = dayToIso(fold.testWindows[fold.testWindows.length - 1].start);
+  let k = 0;
+  while (k < fold.train.length && dates[fold.train[k]] < lastStart) k++;
+  return k;
 }
 
 /**
@@ -108,7 +140,7 @@ export async function runCv(deps: EngineDeps, input: CvInput, ctx: JobContext): 
   if (m.rows === 0)
     throw inputError('NO_GAMES', `no labelled games for target ${s.target}${input.seasons ? ` in ${input.seasons}` : ''}`, {});
   ctx.throwIfCancelled();
-  const folds = cvFolds(m, input);
+  const { folds, cpcv } = cvPlan(m, input);
   const name = input.name ?? `cv-${input.scheme}-${s.target}-${s.features}-${Date.now().toString(36)}`;
   return trackRun(deps.runs, cvRunStart(m, s, input, name, ctx.id, deps.pool.threadsPerTask), ctx.signal, async () => {
     const groups = foldGroups(folds, Math.min(deps.pool.size, input.workers ?? deps.pool.size));
@@ -134,7 +166,12 @@ export async function runCv(deps: EngineDeps, input: CvInput, ctx: JobContext): 
             rows: m.rows,
             cols: m.cols,
             featureNames: m.featureNames,
-            folds: group.map((f) => ({ index: f.index, train: f.train.slice(), test: f.test.slice() })),
+            folds: group.map((f) => ({
+              index: f.index,
+              train: f.train.slice(),
+              test: f.test.slice(),
+              trainBeforeLastTest: trainBeforeLastTest(f, m.dates),
+            })),
             params: s.params,
             numBoostRound: s.numBoostRound,
             earlyStoppingRounds: s.earlyStoppingRounds,
@@ -160,7 +197,7 @@ export async function runCv(deps: EngineDeps, input: CvInput, ctx: JobContext): 
       ctx.signal.removeEventListener('abort', stop);
     }
     ctx.throwIfCancelled();
-    return buildCvResults(m, folds, results, name, input, s, Date.now() - started);
+    return buildCvResults(m, folds, results, name, input, s, Date.now() - started, cpcv);
   });
 }
 
