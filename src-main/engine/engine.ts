@@ -18,6 +18,7 @@ import { DuckDbRunStore } from './tracking/runStore';
 import { WorkerPool, type WorkerPoolOptions } from './workers/workerPool';
 import { Workspace } from './workspace/workspace';
 import { RunValidations } from './validation/runValidations';
+import { SettingsStore } from './settings/settingsStore';
 import type { ValidationService } from './validation/validationService';
 
 export interface EngineOptions {
@@ -65,6 +66,8 @@ export class Engine implements EngineDeps {
   readonly data: DataService;
   /** Validations of models, the project's policy, and whether a model may be promoted. */
   readonly validations: ValidationService;
+  /** Who the user is and where MLflow is (credentials stay in the environment). */
+  readonly settings: SettingsStore;
   private closing: Promise<void> | null = null;
 
   private constructor(
@@ -83,6 +86,7 @@ export class Engine implements EngineDeps {
     this.features = new DuckDbFeatures(workspace);
     this.data = new DuckDbData(workspace, jobManager);
     this.validations = new RunValidations(workspace, this.runs, this.models);
+    this.settings = new SettingsStore(workspace);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {

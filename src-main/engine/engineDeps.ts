@@ -5,6 +5,7 @@ import type { ModelService } from './tracking/modelService';
 import type { RunService } from './tracking/runService';
 import type { WorkerPool } from './workers/workerPool';
 import type { ValidationService } from './validation/validationService';
+import type { SettingsStore } from './settings/settingsStore';
 import type { Workspace } from './workspace/workspace';
 
 /**
@@ -21,4 +22,5 @@ export interface EngineDeps {
   data: DataService;
   jobs: JobService;
   validations: ValidationService;
+  settings: SettingsStore;
 }

@@ -6,6 +6,7 @@ import { trackingOps } from './ops/tracking';
 import { dataOps } from './ops/data';
 import { featureOps } from './ops/features';
 import { validationOps } from './ops/validation';
+import { settingsOps } from './ops/settings';
 
 import { BullpenError } from '../../shared/errors';
 import type { Job } from '../../shared/events';
@@ -30,6 +31,7 @@ export const contract = {
   ...dataOps,
   ...featureOps,
   ...validationOps,
+  ...settingsOps,
 } as const;
 
 export type Contract = typeof contract;

@@ -8,6 +8,7 @@ import { workspaceHandlers } from './workspace';
 import { dataHandlers } from './data';
 import { featureHandlers } from './features';
 import { validationHandlers } from './validation';
+import { settingsHandlers } from './settings';
 
 /**
  * Every op's implementation. Typed so a contract op without a handler fails to compile; each noun's
@@ -22,4 +23,5 @@ export const handlers: { [N in OpName]: Handler<N> } = {
   ...dataHandlers,
   ...featureHandlers,
   ...validationHandlers,
+  ...settingsHandlers,
 };
