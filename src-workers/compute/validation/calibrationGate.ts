@@ -1,6 +1,6 @@
 import type { GateResult } from '../../../src-main/shared/results/validation';
 import { DEFAULT_CALIBRATION_BINS } from '../metrics';
-import { decimal, whole } from './format';
+import { decimal, digitsApart, whole } from './format';
 import { gateResult, unmeasured } from './gateResult';
 import type { Measures } from './measures';
 
@@ -19,7 +19,7 @@ export function calibrationGate(m: Measures): GateResult {
     ece,
     g.maxEce,
     passed,
-    `Expected calibration error ${decimal(ece, 3)} over ${whole(games)} games (${DEFAULT_CALIBRATION_BINS} bins) is ${passed ? 'within' : 'beyond'} ` +
+    `Expected calibration error ${decimal(ece, digitsApart(ece, g.maxEce, 3))} over ${whole(games)} games (${DEFAULT_CALIBRATION_BINS} bins) is ${passed ? 'within' : 'beyond'} ` +
       `the ${decimal(g.maxEce, 3)} limit: predicted probabilities ${passed ? 'match' : 'stray from'} the observed rates`,
     { games, bins: DEFAULT_CALIBRATION_BINS },
   );

@@ -39,3 +39,12 @@ export function listed(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
+
+/**
+ * Decimals enough that a value and its threshold never print the same while they differ (an ECE of 0.0303
+ * against a 0.030 limit reads "0.0303 … beyond the 0.030 limit", not "0.030 … beyond 0.030").
+ */
+export function digitsApart(x: number, threshold: number, digits: number, scale = 1): number {
+  for (let d = digits; d < digits + 4; d++) if ((x * scale).toFixed(d) !== (threshold * scale).toFixed(d) || x === threshold) return d;
+  return digits + 4;
+}

@@ -1,6 +1,6 @@
 import type { GateResult } from '../../../src-main/shared/results/validation';
 import { MLB_GAME_DAYS_PER_YEAR } from '../backtest';
-import { decimal, percent, whole } from './format';
+import { decimal, digitsApart, percent, whole } from './format';
 import { gateResult, unmeasured } from './gateResult';
 import type { Measures } from './measures';
 import { describePlan } from './stakingPlan';
@@ -31,7 +31,7 @@ export function accuracyGate(m: Measures): GateResult {
     accuracy,
     g.min,
     passed,
-    `Accuracy ${percent(accuracy)} (${whole(correct)} of ${whole(games)} games) is ${passed ? 'at least' : 'below'} the ${percent(g.min)} required ` +
+    `Accuracy ${percent(accuracy, { digits: digitsApart(accuracy, g.min, 1, 100) })} (${whole(correct)} of ${whole(games)} games) is ${passed ? 'at least' : 'below'} the ${percent(g.min)} required ` +
       `(baseline ${percent(g.baseline)}${market})`,
     { games, correct, baseline: g.baseline, marketAccuracy: m.market?.marketAccuracy ?? null },
   );
@@ -48,7 +48,7 @@ export function roiGate(m: Measures): GateResult {
     r.roi,
     g.min,
     passed,
-    `ROI ${percent(r.roi, { signed: true })} on ${whole(r.bets)} bets (${describePlan(m.policy.staking)}) is ${passed ? 'at least' : 'below'} ` +
+    `ROI ${percent(r.roi, { signed: true, digits: digitsApart(r.roi, g.min, 1, 100) })} on ${whole(r.bets)} bets (${describePlan(m.policy.staking)}) is ${passed ? 'at least' : 'below'} ` +
       `the ${percent(g.min, { signed: true })} required`,
     { bets: r.bets, staked: r.staked, profit: r.profit, odds: m.policy.odds },
   );
@@ -68,7 +68,7 @@ export function maxDrawdownGate(m: Measures): GateResult {
     maxDrawdown,
     g.max,
     passed,
-    `Maximum drawdown ${percent(maxDrawdown)} of the peak bankroll${ruin} is ${passed ? 'within' : 'beyond'} the ${percent(g.max)} limit; ` +
+    `Maximum drawdown ${percent(maxDrawdown, { digits: digitsApart(maxDrawdown, g.max, 1, 100) })} of the peak bankroll${ruin} is ${passed ? 'within' : 'beyond'} the ${percent(g.max)} limit; ` +
       `the same bets at 1 unit each fell ${decimal(flatDrawdownUnits, 1)} units at worst`,
     details,
   );
@@ -88,7 +88,7 @@ export function sharpeGate(m: Measures): GateResult {
     r.sharpe,
     g.min,
     passed,
-    `Annualized Sharpe ${decimal(r.sharpe, 2)} of daily returns over ${whole(r.days)} game days is ${passed ? 'at least' : 'below'} ${decimal(g.min, 2)}`,
+    `Annualized Sharpe ${decimal(r.sharpe, digitsApart(r.sharpe, g.min, 2))} of daily returns over ${whole(r.days)} game days is ${passed ? 'at least' : 'below'} ${decimal(g.min, 2)}`,
     details,
   );
 }

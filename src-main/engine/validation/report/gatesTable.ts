@@ -1,34 +1,31 @@
 import type { GateResult } from '../../../shared/results';
-import { gateLabels, type GateName } from '../../../shared/validationPolicy';
+import { gateUnits, type GateUnit } from '../../../shared/gateUnits';
+import { gateLabels, gateNames, type GateName } from '../../../shared/validationPolicy';
 import { fmtCount, fmtDecimal, fmtDetail, fmtPercent, fmtPValue, humanKey } from './format';
 import { html, type SafeHtml } from './html';
 
-/** How each gate's value and threshold read: the unit, the comparison that passes, and what the value is. */
+/** How each gate's value and threshold read (shared/gateUnits: the Validation screen reads the same table). */
 interface GateFormat {
   format: (x: number | null) => string;
-  /** The comparison the value must satisfy against the threshold to pass. */
   comparator: string;
-  /** What the value is, when the gate's name does not say it. */
   measure?: string;
 }
 
-const pct = (x: number | null) => fmtPercent(x);
-const signedPct = (x: number | null) => fmtPercent(x, { signed: true });
+function formatterOf(unit: GateUnit): (x: number | null) => string {
+  switch (unit.kind) {
+    case 'percent':
+      return (x) => fmtPercent(x, { signed: unit.signed ?? false });
+    case 'decimal':
+      return (x) => fmtDecimal(x, unit.digits, unit.signed ?? false);
+    case 'count':
+      return fmtCount;
+    case 'pValue':
+      return fmtPValue;
+  }
+}
 
-export const gateFormats: Record<GateName, GateFormat> = {
-  accuracy: { format: pct, comparator: '≥' },
-  roi: { format: signedPct, comparator: '≥' },
-  maxDrawdown: { format: pct, comparator: '≤', measure: 'of the peak bankroll' },
-  sharpe: { format: (x) => fmtDecimal(x, 2), comparator: '≥', measure: 'annualized, daily returns' },
-  featureStability: { format: (x) => fmtDecimal(x, 2), comparator: '≥', measure: 'mean rank correlation' },
-  bets: { format: fmtCount, comparator: '≥' },
-  roiSignificance: { format: signedPct, comparator: '>', measure: 'lower bound of the ROI interval' },
-  accuracySignificance: { format: fmtPValue, comparator: '<', measure: 'p-value against the baseline' },
-  marketLogLoss: { format: (x) => fmtDecimal(x, 4, true), comparator: '≤', measure: 'log-loss gap to the market' },
-  calibration: { format: (x) => fmtDecimal(x, 3), comparator: '≤', measure: 'expected calibration error' },
-  leakage: { format: (x) => fmtDecimal(x, 4, true), comparator: '≤', measure: 'log-loss advantage over the market' },
-  overfitting: { format: (x) => fmtDecimal(x, 2), comparator: '≥', measure: 'deflated Sharpe ratio' },
-};
+export const gateFormats = {} as Record<GateName, GateFormat>;
+for (const name of gateNames) gateFormats[name] = { ...gateUnits[name], format: formatterOf(gateUnits[name].unit) };
 
 function detailsList(details: GateResult['details']): SafeHtml | string {
   const entries = Object.entries(details);

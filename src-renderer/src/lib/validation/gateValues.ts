@@ -1,4 +1,5 @@
-import type { GateName } from '../../../../src-main/shared/validationPolicy';
+import { gateUnits, type GateUnit } from '../../../../src-main/shared/gateUnits';
+import { gateNames, type GateName } from '../../../../src-main/shared/validationPolicy';
 
 /** null and non-finite numbers read as a dash, like everywhere in the UI. */
 const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
@@ -11,21 +12,20 @@ const dec =
 const count = (v: number | null) => (finite(v) ? Math.round(v).toLocaleString('en-US') : '—');
 const pValue = (v: number | null) => (!finite(v) ? '—' : v < 1e-4 ? '< 0.0001' : v >= 0.01 ? v.toFixed(2) : v.toPrecision(2));
 
-/**
- * How a gate's value and threshold read in the gates table: the unit and the comparison that passes. The
- * same units as the HTML report's table (engine/validation/report/gatesTable.ts), which the renderer may not import.
- */
-export const gateValueFormats: Record<GateName, { format: (v: number | null) => string; comparator: string }> = {
-  accuracy: { format: (v) => pct(v), comparator: '≥' },
-  roi: { format: (v) => pct(v, true), comparator: '≥' },
-  maxDrawdown: { format: (v) => pct(v), comparator: '≤' },
-  sharpe: { format: dec(2), comparator: '≥' },
-  featureStability: { format: dec(2), comparator: '≥' },
-  bets: { format: count, comparator: '≥' },
-  roiSignificance: { format: (v) => pct(v, true), comparator: '>' },
-  accuracySignificance: { format: pValue, comparator: '<' },
-  marketLogLoss: { format: dec(4, true), comparator: '≤' },
-  calibration: { format: dec(3), comparator: '≤' },
-  leakage: { format: dec(4, true), comparator: '≤' },
-  overfitting: { format: dec(2), comparator: '≥' },
-};
+function formatterOf(unit: GateUnit): (v: number | null) => string {
+  switch (unit.kind) {
+    case 'percent':
+      return (v) => pct(v, unit.signed ?? false);
+    case 'decimal':
+      return dec(unit.digits, unit.signed ?? false);
+    case 'count':
+      return count;
+    case 'pValue':
+      return pValue;
+  }
+}
+
+/** How a gate's value and threshold read in the gates table: the units of shared/gateUnits, as the HTML report reads them. */
+export const gateValueFormats = {} as Record<GateName, { format: (v: number | null) => string; comparator: string }>;
+for (const name of gateNames)
+  gateValueFormats[name] = { format: formatterOf(gateUnits[name].unit), comparator: gateUnits[name].comparator };
