@@ -14,7 +14,7 @@ import {
 } from './definitionSchema';
 import { checkLeakage, type LeakageReport } from './leakageGuard';
 import { closingMarketsSql, targetSql } from '../modeling/featureMatrix';
-import { materializeSet } from './materialize';
+import { dataHash, materializeSet } from './materialize';
 import { ensureBuiltinsIn, getDefinition, resolveSet, writeDefinition, writeSet, allDefinitions, currentVersions } from './definitionStore';
 
 /** With fewer completed games there is no earlier game to protect, so the check cannot say anything. */
@@ -130,7 +130,15 @@ export async function checkSetLeakage(
 ): Promise<LeakageReport & { set: string; contentHash: string }> {
   await ensureBuiltinsIn(ws);
   const set = await resolveSet(ws, setName);
+  // The guard replays every feature in the sandbox (about 13 s on 17 seasons): its verdict on the default cutoffs
+  // is kept per set content and data fingerprint, so re-validating a model does not pay for it again.
+  const cacheKey = cutoffs ? null : `leakage:${set.contentHash}:${await dataHash(ws)}`;
+  if (cacheKey) {
+    const cached = await ws.meta(cacheKey);
+    if (cached) return { ...(JSON.parse(cached) as LeakageReport), set: setName, contentHash: set.contentHash };
+  }
   const report = await checkLeakage(ws, set.features, { cutoffs });
+  if (cacheKey) await ws.setMeta(cacheKey, JSON.stringify(report));
   return { ...report, set: setName, contentHash: set.contentHash };
 }
 
