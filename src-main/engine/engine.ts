@@ -20,6 +20,9 @@ import { Workspace } from './workspace/workspace';
 import { RunValidations } from './validation/runValidations';
 import { SettingsStore } from './settings/settingsStore';
 import type { ValidationService } from './validation/validationService';
+import { DuckDbRegistry } from './registry/duckDbRegistry';
+import { mirrorRegistryInMlflow } from './integrations/mlflow/registryMirror';
+import type { RegistryService } from './registry/registryService';
 
 export interface EngineOptions {
   workspacePath: string;
@@ -68,6 +71,8 @@ export class Engine implements EngineDeps {
   readonly validations: ValidationService;
   /** Who the user is and where MLflow is (credentials stay in the environment). */
   readonly settings: SettingsStore;
+  /** Registered model versions, their stages and approvals, and the audit trail; promotion asks `validations`. */
+  readonly registry: RegistryService;
   private closing: Promise<void> | null = null;
 
   private constructor(
@@ -87,6 +92,8 @@ export class Engine implements EngineDeps {
     this.data = new DuckDbData(workspace, jobManager);
     this.validations = new RunValidations(workspace, this.runs, this.models);
     this.settings = new SettingsStore(workspace);
+    this.registry = new DuckDbRegistry(workspace, this.models, this.validations);
+    mirrorRegistryInMlflow(this);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {

@@ -6,6 +6,7 @@ import type { RunService } from './tracking/runService';
 import type { WorkerPool } from './workers/workerPool';
 import type { ValidationService } from './validation/validationService';
 import type { SettingsStore } from './settings/settingsStore';
+import type { RegistryService } from './registry/registryService';
 import type { Workspace } from './workspace/workspace';
 
 /**
@@ -23,4 +24,5 @@ export interface EngineDeps {
   jobs: JobService;
   validations: ValidationService;
   settings: SettingsStore;
+  registry: RegistryService;
 }

@@ -7,6 +7,8 @@ import { dataOps } from './ops/data';
 import { featureOps } from './ops/features';
 import { validationOps } from './ops/validation';
 import { settingsOps } from './ops/settings';
+import { exportOps } from './ops/export';
+import { registryOps } from './ops/registry';
 
 import { BullpenError } from '../../shared/errors';
 import type { Job } from '../../shared/events';
@@ -32,6 +34,8 @@ export const contract = {
   ...featureOps,
   ...validationOps,
   ...settingsOps,
+  ...registryOps,
+  ...exportOps,
 } as const;
 
 export type Contract = typeof contract;

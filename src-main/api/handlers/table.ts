@@ -9,6 +9,8 @@ import { dataHandlers } from './data';
 import { featureHandlers } from './features';
 import { validationHandlers } from './validation';
 import { settingsHandlers } from './settings';
+import { exportHandlers } from './export';
+import { registryHandlers } from './registry';
 
 /**
  * Every op's implementation. Typed so a contract op without a handler fails to compile; each noun's
@@ -24,4 +26,6 @@ export const handlers: { [N in OpName]: Handler<N> } = {
   ...featureHandlers,
   ...validationHandlers,
   ...settingsHandlers,
+  ...registryHandlers,
+  ...exportHandlers,
 };

@@ -1,3 +1,4 @@
+import type { AuditAction, PromotionGate, RollbackGate } from '../../shared/registry';
 import type { ModelStage } from '../../shared/vocabulary';
 
 /** One approval: for one version and one stage, by a configured user. */
@@ -25,8 +26,9 @@ export interface RegistryVersion {
   validation: { status: 'passed' | 'failed'; at: string } | null;
 }
 
-export const auditActions = ['register', 'approve', 'reject', 'promote', 'rollback', 'archive', 'export'] as const;
-export type AuditAction = (typeof auditActions)[number];
+// Declared with the registry's JSON schemas (shared/registry.ts), which the contract and the UI share.
+export { auditActions, type AuditAction } from '../../shared/registry';
+export type { PromotionGate, RollbackGate } from '../../shared/registry';
 
 /** One entry of the append-only audit trail; `hash` covers every field and `prevHash` (the previous entry's hash). */
 export interface AuditEntry {
@@ -77,6 +79,10 @@ export interface RegistryService {
     comment: string,
     actor: string,
   ): Promise<RegistryVersion>;
+  /** Whether `promote` would move the version to `to` now, with every reason it would not: the rule promote applies. */
+  check(modelName: string, version: number | undefined, to: ModelStage): Promise<PromotionGate>;
+  /** Which version `rollback` would restore now, or why it cannot. */
+  rollbackCheck(modelName: string): Promise<RollbackGate>;
   promote(modelName: string, version: number | undefined, to: ModelStage, actor: string, reason?: string): Promise<RegistryVersion>;
   rollback(modelName: string, actor: string, reason?: string): Promise<RegistryVersion>;
   archive(modelName: string, version: number | undefined, actor: string, reason?: string): Promise<RegistryVersion>;
@@ -85,6 +91,10 @@ export interface RegistryService {
   verifyAudit(): Promise<{ ok: boolean; entries: number; firstBad: { seq: number; reason: string } | null }>;
   /** Appends an entry for work done elsewhere (an MLflow export), in the same chain. */
   appendAudit(entry: Omit<AuditEntry, 'seq' | 'at' | 'prevHash' | 'hash'>): Promise<AuditEntry>;
-  /** Called after every committed stage move (the MLflow exporter moves aliases); a throwing listener never undoes the move. */
+  /**
+   * Called after every committed stage move (the MLflow exporter moves aliases), in the order the moves were
+   * made (a replaced production version's move to archived comes before the new one's move to production);
+   * the change waits for its listeners, and a throwing listener is logged and never undoes the move.
+   */
   onStageChange(listener: (change: StageChange) => void | Promise<void>): () => void;
 }

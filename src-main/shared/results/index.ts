@@ -6,3 +6,4 @@ export * from './backtest';
 export * from './artifacts';
 export * from './jobResults';
 export * from './validation';
+export * from './export';

@@ -6,6 +6,7 @@ import { cvFoldSchema } from './cv';
 import { marketSummarySchema, modelMetricsSchema } from './metrics';
 import { asStored, count, isoDate, measured } from './numbers';
 import { validateResultSchema } from './validation';
+import { exportMlflowResultSchema } from './export';
 
 /** `ml.train`: the run and model it recorded, and the metrics on the rows they were measured on. */
 export const trainResultSchema = z.object({
@@ -125,6 +126,7 @@ export const jobResultSchemas = {
   'ml.cv': cvResultSchema,
   'ml.backtest': backtestResultSchema,
   'ml.validate': validateResultSchema,
+  'export.mlflow': exportMlflowResultSchema,
   'features.materialize': materializeResultSchema,
   'demo.build': demoBuildResultSchema,
   demo: demoJobResultSchema,

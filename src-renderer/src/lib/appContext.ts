@@ -9,6 +9,7 @@ import { JobsStore } from './jobs/jobsStore.svelte';
 import { ModelService } from './models/modelService.svelte';
 import { RunService } from './runs/runService.svelte';
 import { ValidationService } from './validation/validationService.svelte';
+import { RegistryService } from './registry/registryService.svelte';
 import { WorkspaceService } from './workspace/workspaceService.svelte';
 
 /**
@@ -24,6 +25,7 @@ export interface AppContext extends ServiceDeps {
   cv: CvService;
   backtests: BacktestService;
   validations: ValidationService;
+  registry: RegistryService;
 }
 
 /** Builds the services once per window; they live as long as it does and keep their answers between screens. */
@@ -39,6 +41,7 @@ export function createAppContext(client: BullpenClient): AppContext {
     cv: new CvService(deps),
     backtests: new BacktestService(deps),
     validations: new ValidationService(deps),
+    registry: new RegistryService(deps),
   };
 }
 

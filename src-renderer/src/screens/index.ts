@@ -53,6 +53,12 @@ export const screens: ScreenDef[] = [
     subtitle: 'Gates a model must pass before promotion: run them, read the verdicts and the report, edit the policy.',
     load: () => import('./ValidationScreen.svelte'),
   },
+  {
+    id: 'registry',
+    title: 'Registry',
+    subtitle: 'Model versions and their stages: approvals and the gates before staging and production, rollback, and the audit trail.',
+    load: () => import('./RegistryScreen.svelte'),
+  },
 ];
 
 export const defaultScreenId = 'workspace';

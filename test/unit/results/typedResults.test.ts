@@ -104,7 +104,15 @@ describe('one schema per job result: the contract, the engine and every reader a
     // jobs.runDemo records its jobs as kind `demo`.
     expect(jobResult(job({ kind: 'demo', result: { tables: [], totalRows: 0, checksums: [] } }), 'jobs.runDemo').totalRows).toBe(0);
     expectTypeOf<JobOpName>().toEqualTypeOf<
-      'ml.train' | 'ml.predict' | 'ml.cv' | 'ml.backtest' | 'ml.validate' | 'features.materialize' | 'demo.build' | 'jobs.runDemo'
+      | 'ml.train'
+      | 'ml.predict'
+      | 'ml.cv'
+      | 'ml.backtest'
+      | 'ml.validate'
+      | 'features.materialize'
+      | 'demo.build'
+      | 'jobs.runDemo'
+      | 'export.mlflow'
     >();
     expectTypeOf<ResultOf<(typeof contract)['ml.runs.list']>>().toBeNever();
   });

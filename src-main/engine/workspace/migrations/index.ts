@@ -5,6 +5,7 @@ import { featuresMigration } from './003_features';
 import { runsMigration } from './004_runs';
 import { jobErrorsMigration } from './005_job_errors';
 import { typedParamsMigration } from './006_typed_params';
+import { registryMigration } from './007_registry';
 
 /** Every migration in order. Append new ones; never renumber or edit a released one. */
 export const migrations: Migration[] = [
@@ -14,6 +15,7 @@ export const migrations: Migration[] = [
   runsMigration,
   jobErrorsMigration,
   typedParamsMigration,
+  registryMigration,
 ];
 
 export const latestSchemaVersion = (): number => migrations.reduce((v, m) => Math.max(v, m.version), 0);
