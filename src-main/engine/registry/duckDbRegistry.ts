@@ -277,42 +277,44 @@ export class DuckDbRegistry implements RegistryService {
     const name = options.as ?? model.name;
     if (!MODEL_NAME_PATTERN.test(name))
       throw inputError('REGISTRY_NAME_INVALID', `registry name "${name}" is not valid: it ${MODEL_NAME_RULE}`, { name });
-    const version = await this.change(async (sql, audit) => {
-      const existing = await sql.one<{ version: number }>(`SELECT version FROM registry_versions WHERE model_name = ? AND run_id = ?`, [
-        name,
-        model.runId,
-      ]);
-      if (existing)
-        throw new BullpenError(
-          'conflict',
-          'REGISTRY_ALREADY_REGISTERED',
-          `model ${model.name} (training run ${shortRun(model.runId)}) is already version ${existing.version} of ${name}: promote that version, or retrain the model and register the new training`,
-          { modelName: name, version: existing.version, sourceModel: model.name, runId: model.runId },
+    return this.change(
+      async (sql, audit) => {
+        const existing = await sql.one<{ version: number }>(`SELECT version FROM registry_versions WHERE model_name = ? AND run_id = ?`, [
+          name,
+          model.runId,
+        ]);
+        if (existing)
+          throw new BullpenError(
+            'conflict',
+            'REGISTRY_ALREADY_REGISTERED',
+            `model ${model.name} (training run ${shortRun(model.runId)}) is already version ${existing.version} of ${name}: promote that version, or retrain the model and register the new training`,
+            { modelName: name, version: existing.version, sourceModel: model.name, runId: model.runId },
+          );
+        const next = Number(
+          await sql.value<number>(`SELECT coalesce(max(version), 0) + 1 FROM registry_versions WHERE model_name = ?`, [name]),
         );
-      const next = Number(
-        await sql.value<number>(`SELECT coalesce(max(version), 0) + 1 FROM registry_versions WHERE model_name = ?`, [name]),
-      );
-      const entry = await audit.append({
-        actor: options.actor,
-        action: 'register',
-        modelName: name,
-        version: next,
-        before: null,
-        after: { stage: 'development', sourceModel: model.name, runId: model.runId },
-        reason: `registered model ${model.name} (training run ${shortRun(model.runId)}) as version ${next} of ${name}`,
-      });
-      await sql.run(`INSERT INTO registry_versions VALUES (?, ?, 'development', ?, ?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, NULL)`, [
-        name,
-        next,
-        model.name,
-        model.runId,
-        model.createdAt,
-        entry.at,
-        entry.at,
-      ]);
-      return next;
-    });
-    return this.version(name, version);
+        const entry = await audit.append({
+          actor: options.actor,
+          action: 'register',
+          modelName: name,
+          version: next,
+          before: null,
+          after: { stage: 'development', sourceModel: model.name, runId: model.runId },
+          reason: `registered model ${model.name} (training run ${shortRun(model.runId)}) as version ${next} of ${name}`,
+        });
+        await sql.run(`INSERT INTO registry_versions VALUES (?, ?, 'development', ?, ?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, NULL)`, [
+          name,
+          next,
+          model.name,
+          model.runId,
+          model.createdAt,
+          entry.at,
+          entry.at,
+        ]);
+        return next;
+      },
+      (v) => this.version(name, v),
+    );
   }
 
   approve(modelName: string, version: number | undefined, stage: GatedStage, comment: string, actor: string): Promise<RegistryVersion> {
@@ -324,80 +326,86 @@ export class DuckDbRegistry implements RegistryService {
   }
 
   async promote(modelName: string, version: number | undefined, to: ModelStage, actor: string, reason?: string): Promise<RegistryVersion> {
-    const moved = await this.change(async (sql, audit) => {
-      const row = await this.findRow(sql, modelName, version, 'latest');
-      const gate = await this.gateFor(sql, row, to);
-      if (row.stage === to)
-        throw new BullpenError('conflict', 'REGISTRY_ALREADY_IN_STAGE', gate.reason, { modelName, version: row.version, stage: to });
-      if (!gate.allowed)
-        throw new BullpenError(
-          'negative',
-          'PROMOTION_BLOCKED',
-          `cannot promote version ${row.version} of ${modelName} to ${to}: ${gate.reason}`,
-          {
-            modelName,
-            version: row.version,
-            from: row.stage,
-            to,
-            training: gate.training,
-            validation: gate.validation,
-            approval: gate.approval,
-          },
-        );
-      const v = gated(row);
-      if (to === 'production') {
-        const current = await this.productionRow(sql, modelName);
-        if (current)
-          await audit.move(
-            gated(current),
-            'archived',
-            'promote',
-            actor,
-            `replaced in production by version ${v.version}; kept for rollback`,
+    return this.change(
+      async (sql, audit) => {
+        const row = await this.findRow(sql, modelName, version, 'latest');
+        const gate = await this.gateFor(sql, row, to);
+        if (row.stage === to)
+          throw new BullpenError('conflict', 'REGISTRY_ALREADY_IN_STAGE', gate.reason, { modelName, version: row.version, stage: to });
+        if (!gate.allowed)
+          throw new BullpenError(
+            'negative',
+            'PROMOTION_BLOCKED',
+            `cannot promote version ${row.version} of ${modelName} to ${to}: ${gate.reason}`,
+            {
+              modelName,
+              version: row.version,
+              from: row.stage,
+              to,
+              training: gate.training,
+              validation: gate.validation,
+              approval: gate.approval,
+            },
           );
-      }
-      await audit.move(v, to, 'promote', actor, reason?.trim() || gate.reason);
-      return v.version;
-    });
-    return this.version(modelName, moved);
+        const v = gated(row);
+        if (to === 'production') {
+          const current = await this.productionRow(sql, modelName);
+          if (current)
+            await audit.move(
+              gated(current),
+              'archived',
+              'promote',
+              actor,
+              `replaced in production by version ${v.version}; kept for rollback`,
+            );
+        }
+        await audit.move(v, to, 'promote', actor, reason?.trim() || gate.reason);
+        return v.version;
+      },
+      (v) => this.version(modelName, v),
+    );
   }
 
   async rollback(modelName: string, actor: string, reason?: string): Promise<RegistryVersion> {
-    const restored = await this.change(async (sql, audit) => {
-      const gate = await this.rollbackGateIn(sql, modelName);
-      if (!gate.allowed || gate.to === null)
-        throw new BullpenError('conflict', 'REGISTRY_NOTHING_TO_ROLL_BACK', gate.reason, { modelName, production: gate.from });
-      const target = await this.findRow(sql, modelName, gate.to, 'latest');
-      const why = reason?.trim() || `rollback: ${gate.reason}`;
-      if (gate.from !== null) {
-        const current = await this.findRow(sql, modelName, gate.from, 'latest');
-        await audit.move(gated(current), 'archived', 'rollback', actor, `${why} (version ${target.version} restored)`);
-      }
-      await audit.move(gated(target), 'production', 'rollback', actor, why);
-      return target.version;
-    });
-    return this.version(modelName, restored);
+    return this.change(
+      async (sql, audit) => {
+        const gate = await this.rollbackGateIn(sql, modelName);
+        if (!gate.allowed || gate.to === null)
+          throw new BullpenError('conflict', 'REGISTRY_NOTHING_TO_ROLL_BACK', gate.reason, { modelName, production: gate.from });
+        const target = await this.findRow(sql, modelName, gate.to, 'latest');
+        const why = reason?.trim() || `rollback: ${gate.reason}`;
+        if (gate.from !== null) {
+          const current = await this.findRow(sql, modelName, gate.from, 'latest');
+          await audit.move(gated(current), 'archived', 'rollback', actor, `${why} (version ${target.version} restored)`);
+        }
+        await audit.move(gated(target), 'production', 'rollback', actor, why);
+        return target.version;
+      },
+      (v) => this.version(modelName, v),
+    );
   }
 
   async archive(modelName: string, version: number | undefined, actor: string, reason?: string): Promise<RegistryVersion> {
-    const archived = await this.change(async (sql, audit) => {
-      const row = version === undefined ? await this.onlyLiveRow(sql, modelName) : await this.findRow(sql, modelName, version, 'latest');
-      if (row.stage === 'archived')
-        throw new BullpenError('conflict', 'REGISTRY_ALREADY_IN_STAGE', `version ${row.version} of ${modelName} is already archived`, {
-          modelName,
-          version: row.version,
-          stage: 'archived',
-        });
-      await audit.move(
-        gated(row),
-        'archived',
-        'archive',
-        actor,
-        reason?.trim() || `archived from ${row.stage}${row.stage === 'production' ? '; kept for rollback' : ''}`,
-      );
-      return row.version;
-    });
-    return this.version(modelName, archived);
+    return this.change(
+      async (sql, audit) => {
+        const row = version === undefined ? await this.onlyLiveRow(sql, modelName) : await this.findRow(sql, modelName, version, 'latest');
+        if (row.stage === 'archived')
+          throw new BullpenError('conflict', 'REGISTRY_ALREADY_IN_STAGE', `version ${row.version} of ${modelName} is already archived`, {
+            modelName,
+            version: row.version,
+            stage: 'archived',
+          });
+        await audit.move(
+          gated(row),
+          'archived',
+          'archive',
+          actor,
+          reason?.trim() || `archived from ${row.stage}${row.stage === 'production' ? '; kept for rollback' : ''}`,
+        );
+        return row.version;
+      },
+      (v) => this.version(modelName, v),
+    );
   }
 
   async appendAudit(entry: Omit<AuditEntry, 'seq' | 'at' | 'prevHash' | 'hash'>): Promise<AuditEntry> {
@@ -421,19 +429,24 @@ export class DuckDbRegistry implements RegistryService {
    * Runs one change: queued behind the changes before it, in one transaction with its audit entries,
    * then (after the commit) the stage-change listeners for the moves it made.
    */
-  private async change<T>(work: (sql: Sql, audit: AuditWriter) => Promise<T>): Promise<T> {
-    const run = this.writes.then(() =>
-      this.workspace.transaction(async (sql) => {
+  private async change<T>(work: (sql: Sql, audit: AuditWriter) => Promise<T>): Promise<T>;
+  private async change<T, R>(work: (sql: Sql, audit: AuditWriter) => Promise<T>, readBack: (result: T) => Promise<R>): Promise<R>;
+  private async change<T, R>(work: (sql: Sql, audit: AuditWriter) => Promise<T>, readBack?: (result: T) => Promise<R>): Promise<T | R> {
+    const run = this.writes.then(async () => {
+      const { result, moves } = await this.workspace.transaction(async (sql) => {
         const audit = await AuditWriter.open(sql);
         const result = await work(sql, audit);
         return { result, moves: audit.moves };
-      }),
-    );
+      });
+      // The answer is read before the next queued change commits, so it is the state this change left
+      // (two promotions at once each answer "production"), whatever the listeners wait for afterwards.
+      return { answer: readBack ? await readBack(result) : result, moves };
+    });
     // A failed change must not block the ones queued after it.
     this.writes = run.catch(() => undefined);
-    const { result, moves } = await run;
+    const { answer, moves } = await run;
     await this.notify(moves);
-    return result;
+    return answer;
   }
 
   private async notify(moves: readonly StageChange[]): Promise<void> {
@@ -465,31 +478,33 @@ export class DuckDbRegistry implements RegistryService {
         'APPROVAL_COMMENT_REQUIRED',
         `an ${decision === 'approved' ? 'approval' : 'rejection'} needs a comment: --comment TEXT`,
       );
-    const decided = await this.change(async (sql, audit) => {
-      const row = await this.findRow(sql, modelName, version, 'latest');
-      const previous = (await this.approvalsOf(sql, modelName, row.version)).filter((a) => a.stage === stage).at(-1);
-      const entry = await audit.append({
-        actor,
-        action: decision === 'approved' ? 'approve' : 'reject',
-        modelName,
-        version: row.version,
-        before: previous ? { stage, decision: previous.decision, actor: previous.actor } : null,
-        after: { stage, decision, comment: text },
-        reason: text,
-      });
-      await sql.run(`INSERT INTO registry_approvals VALUES (?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ)`, [
-        entry.seq,
-        modelName,
-        row.version,
-        stage,
-        decision,
-        actor,
-        text,
-        entry.at,
-      ]);
-      return row.version;
-    });
-    return this.version(modelName, decided);
+    return this.change(
+      async (sql, audit) => {
+        const row = await this.findRow(sql, modelName, version, 'latest');
+        const previous = (await this.approvalsOf(sql, modelName, row.version)).filter((a) => a.stage === stage).at(-1);
+        const entry = await audit.append({
+          actor,
+          action: decision === 'approved' ? 'approve' : 'reject',
+          modelName,
+          version: row.version,
+          before: previous ? { stage, decision: previous.decision, actor: previous.actor } : null,
+          after: { stage, decision, comment: text },
+          reason: text,
+        });
+        await sql.run(`INSERT INTO registry_approvals VALUES (?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ)`, [
+          entry.seq,
+          modelName,
+          row.version,
+          stage,
+          decision,
+          actor,
+          text,
+          entry.at,
+        ]);
+        return row.version;
+      },
+      (v) => this.version(modelName, v),
+    );
   }
 
   /** A version by number; without one, the latest (for changes) or the production one else the latest (for reads). */
