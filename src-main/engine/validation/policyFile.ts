@@ -2,6 +2,7 @@ import { Document, isMap, isScalar, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { BullpenError } from '../../shared/errors';
 import { type GateName, gateLabels, type ValidationPolicy, validationPolicySchema } from '../../shared/validationPolicy';
+import { editDistance } from '../../shared/editDistance';
 
 /**
  * The validation policy as people write it: YAML or JSON (JSON is read by the same YAML parser, so one
@@ -52,21 +53,6 @@ export function allowedKeysAt(path: Path): string[] | null {
   }
   const o = unwrap(s);
   return o instanceof z.ZodObject ? Object.keys(o.shape) : null;
-}
-
-/** Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_v, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }
 
 /** Shortest word, or shared beginning, that counts as a near miss ("drawdown" in "maxDrawdown", "closing" for "close"). */

@@ -142,14 +142,25 @@ export async function validateModel(deps: EngineDeps, input: ValidateInput, ctx:
   const runsUsed: (EvidenceRun & { role: 'training' | 'backtest' | 'cv' | 'cpcv' })[] = [
     { role: 'training', id: model.runId, name: model.name, reused: true },
   ];
+  /** A matching run made after the training, else `run` (a step of this job); either way listed in the report's runs. */
+  const reuseOrRun = async (
+    role: 'backtest' | 'cv' | 'cpcv',
+    kind: 'cv' | 'backtest',
+    params: Record<string, string | number>,
+    artifact: string,
+    run: () => Promise<{ runId: string }>,
+  ) => {
+    const found = await findReusableRun(deps.runs, kind, params, artifact, model.createdAt);
+    const used = found ?? (await deps.runs.get((await run()).runId));
+    runsUsed.push({ role, id: used.id, name: used.name, reused: found !== null });
+    return used;
+  };
 
   // 1. Walk-forward CV over what the model saw: importance per fold, and out-of-fold predictions when there is no holdout.
   ctx.progress(0.01, 'looking for earlier CV and backtest runs');
   const cvParams = { model: model.name, scheme: policy.cv.scheme, splits: policy.cv.splits, seasons: seenText };
-  let cvRun = await findReusableRun(deps.runs, 'cv', cvParams, 'importance.json', model.createdAt);
-  if (cvRun) runsUsed.push({ role: 'cv', id: cvRun.id, name: cvRun.name, reused: true });
-  else {
-    const out = await runCv(
+  const cvRun = await reuseOrRun('cv', 'cv', cvParams, 'importance.json', () =>
+    runCv(
       deps,
       {
         model: model.name,
@@ -162,10 +173,8 @@ export async function validateModel(deps: EngineDeps, input: ValidateInput, ctx:
         embargo: 1,
       },
       jobSlice(ctx, 0.02, 0.35, 'cross-validation'),
-    );
-    cvRun = await deps.runs.get(out.runId);
-    runsUsed.push({ role: 'cv', id: out.runId, name: out.name, reused: false });
-  }
+    ),
+  );
   lap('cvMs');
   ctx.throwIfCancelled();
 
@@ -181,10 +190,8 @@ export async function validateModel(deps: EngineDeps, input: ValidateInput, ctx:
     evaluationSource === 'holdout'
       ? backtestMatch(model.name, seasonsText, policy.odds)
       : { cvRun: cvRun.id, seasons: seasonsText, odds: policy.odds };
-  let backtestRun = await findReusableRun(deps.runs, 'backtest', match, 'predictions.csv', model.createdAt);
-  if (backtestRun) runsUsed.push({ role: 'backtest', id: backtestRun.id, name: backtestRun.name, reused: true });
-  else {
-    const out = await backtestModel(
+  const backtestRun = await reuseOrRun('backtest', 'backtest', match, 'predictions.csv', () =>
+    backtestModel(
       deps,
       {
         ...(evaluationSource === 'holdout' ? { model: model.name } : { run: cvRun.id }),
@@ -199,10 +206,8 @@ export async function validateModel(deps: EngineDeps, input: ValidateInput, ctx:
         seed: policy.bootstrap.seed,
       },
       jobSlice(ctx, 0.35, 0.45, 'backtest'),
-    );
-    backtestRun = await deps.runs.get(out.runId);
-    runsUsed.push({ role: 'backtest', id: out.runId, name: out.name, reused: false });
-  }
+    ),
+  );
   lap('backtestMs');
   ctx.throwIfCancelled();
 
@@ -216,10 +221,8 @@ export async function validateModel(deps: EngineDeps, input: ValidateInput, ctx:
       testGroups: policy.cv.cpcvTestGroups,
       seasons: seenText,
     };
-    let cpcvRun = await findReusableRun(deps.runs, 'cv', cpcvParams, 'paths.json', model.createdAt);
-    if (cpcvRun) runsUsed.push({ role: 'cpcv', id: cpcvRun.id, name: cpcvRun.name, reused: true });
-    else {
-      const out = await runCv(
+    const cpcvRun = await reuseOrRun('cpcv', 'cv', cpcvParams, 'paths.json', () =>
+      runCv(
         deps,
         {
           model: model.name,
@@ -234,10 +237,8 @@ export async function validateModel(deps: EngineDeps, input: ValidateInput, ctx:
           embargo: 1,
         },
         jobSlice(ctx, 0.45, 0.85, 'combinatorially purged CV'),
-      );
-      cpcvRun = await deps.runs.get(out.runId);
-      runsUsed.push({ role: 'cpcv', id: out.runId, name: out.name, reused: false });
-    }
+      ),
+    );
     const oof = await artifactOf(deps, cpcvRun.id, 'oof.csv');
     const paths = pathPredictions(oof, await artifactOf(deps, cpcvRun.id, 'paths.json'));
     const all = new Map<string, number>();

@@ -2,6 +2,7 @@ import { Dataset, trainWithResult } from '@bullpen/lightgbm';
 // The package index does not re-export the addon; its parameter table is the only exact list of names.
 import { native } from '@bullpen/lightgbm/dist/native';
 import type { LgbParams } from './options';
+import { editDistance } from '../../../src-main/shared/editDistance';
 
 /** Rows of the probe data set: enough for LightGBM to bin and split, small enough to be instant. */
 const PROBE_ROWS = 256;
@@ -15,20 +16,6 @@ export function lightgbmParameterNames(): Set<string> {
     knownNames = new Set(Object.entries(aliases).flatMap(([name, list]) => [name, ...list]));
   }
   return knownNames;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_v, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }
 
 /** The closest known name, when it is close enough to be a typo. */
