@@ -23,6 +23,8 @@ import type { ValidationService } from './validation/validationService';
 import { DuckDbRegistry } from './registry/duckDbRegistry';
 import { mirrorRegistryInMlflow } from './integrations/mlflow/registryMirror';
 import type { RegistryService } from './registry/registryService';
+import { DuckDbSweeps } from './sweeps/duckDbSweeps';
+import type { SweepStorage } from './sweeps/sweepStorage';
 
 export interface EngineOptions {
   workspacePath: string;
@@ -73,6 +75,8 @@ export class Engine implements EngineDeps {
   readonly settings: SettingsStore;
   /** Registered model versions, their stages and approvals, and the audit trail; promotion asks `validations`. */
   readonly registry: RegistryService;
+  /** Hyperparameter sweeps and their trials. */
+  readonly sweeps: SweepStorage;
   private closing: Promise<void> | null = null;
 
   private constructor(
@@ -93,6 +97,7 @@ export class Engine implements EngineDeps {
     this.validations = new RunValidations(workspace, this.runs, this.models);
     this.settings = new SettingsStore(workspace);
     this.registry = new DuckDbRegistry(workspace, this.models, this.validations);
+    this.sweeps = new DuckDbSweeps(workspace);
     mirrorRegistryInMlflow(this);
   }
 

@@ -8,6 +8,7 @@ import type { ValidationService } from './validation/validationService';
 import type { SettingsStore } from './settings/settingsStore';
 import type { RegistryService } from './registry/registryService';
 import type { Workspace } from './workspace/workspace';
+import type { SweepStorage } from './sweeps/sweepStorage';
 
 /**
  * What the engine's stages work with: the workspace (matrices and prechecks read games through it), the
@@ -25,4 +26,5 @@ export interface EngineDeps {
   validations: ValidationService;
   settings: SettingsStore;
   registry: RegistryService;
+  sweeps: SweepStorage;
 }

@@ -64,7 +64,7 @@ export type OddsSide = (typeof oddsSides)[number];
 export const oddsSideLabels: Record<OddsSide, string> = { close: 'Closing line', open: 'Opening line' };
 
 /** Kinds of run the tracking store holds; children point at their parent (a CV's folds, a backtest's strategies). */
-export const runKinds = ['train', 'cv', 'cv-fold', 'backtest', 'backtest-strategy', 'validation'] as const;
+export const runKinds = ['train', 'cv', 'cv-fold', 'backtest', 'backtest-strategy', 'validation', 'sweep', 'sweep-trial'] as const;
 export const runKindSchema = z.enum(runKinds);
 export type RunKind = (typeof runKinds)[number];
 export const runKindLabels: Record<RunKind, string> = {
@@ -74,6 +74,8 @@ export const runKindLabels: Record<RunKind, string> = {
   backtest: 'Backtest',
   'backtest-strategy': 'Backtest strategy',
   validation: 'Validation',
+  sweep: 'Hyperparameter sweep',
+  'sweep-trial': 'Sweep trial',
 };
 
 /** `interrupted` is never stored: it is what a `running` run reads as once its job is no longer alive. */

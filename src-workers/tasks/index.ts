@@ -7,12 +7,24 @@ import { predict } from './predict';
 import { predictBacktest } from './predictBacktest';
 import { train } from './train';
 import { validationGates } from './validationGates';
+import { sweepSession } from './sweepSession';
+import { sweepImportance } from './sweepImportance';
 
 /**
  * Every compute task a worker can run, by the name the engine's pool uses. Add new tasks here: the
  * pool's `run(name, payload)` takes its payload and result types from this table.
  */
-export const tasks = { checksum, checkParams, train, cvFold, predict, predictBacktest, validationGates } satisfies TaskTable;
+export const tasks = {
+  checksum,
+  checkParams,
+  train,
+  cvFold,
+  predict,
+  predictBacktest,
+  validationGates,
+  sweepSession,
+  sweepImportance,
+} satisfies TaskTable;
 
 type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;

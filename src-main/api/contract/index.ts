@@ -9,6 +9,7 @@ import { validationOps } from './ops/validation';
 import { settingsOps } from './ops/settings';
 import { exportOps } from './ops/export';
 import { registryOps } from './ops/registry';
+import { sweepOps } from './ops/sweeps';
 
 import { BullpenError } from '../../shared/errors';
 import type { Job } from '../../shared/events';
@@ -36,6 +37,7 @@ export const contract = {
   ...settingsOps,
   ...registryOps,
   ...exportOps,
+  ...sweepOps,
 } as const;
 
 export type Contract = typeof contract;

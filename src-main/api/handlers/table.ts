@@ -11,6 +11,7 @@ import { validationHandlers } from './validation';
 import { settingsHandlers } from './settings';
 import { exportHandlers } from './export';
 import { registryHandlers } from './registry';
+import { sweepHandlers } from './sweeps';
 
 /**
  * Every op's implementation. Typed so a contract op without a handler fails to compile; each noun's
@@ -28,4 +29,5 @@ export const handlers: { [N in OpName]: Handler<N> } = {
   ...settingsHandlers,
   ...registryHandlers,
   ...exportHandlers,
+  ...sweepHandlers,
 };

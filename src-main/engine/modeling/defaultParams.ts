@@ -1,3 +1,4 @@
+import { lightgbmParameterName } from '../sweeps/lightgbmParameters';
 /**
  * LightGBM settings for noisy binary outcomes like MLB games: shallow trees, slow learning, strong
  * regularization, and LightGBM's deterministic mode so the same seed always gives the same model.
@@ -34,6 +35,9 @@ export function resolveParams(user: Record<string, unknown> | undefined, seed: n
   const out: LgbParams = { ...DEFAULT_LGB_PARAMS };
   for (const [k, v] of Object.entries(user ?? {})) {
     if (THREAD_KEYS.has(k)) continue;
+    // A user's alias replaces the default given under the main name (LightGBM would keep the main name's value).
+    const main = lightgbmParameterName(k) ?? k;
+    for (const d of Object.keys(out)) if (d !== k && (lightgbmParameterName(d) ?? d) === main) delete out[d];
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
   }
   out.seed = seed;

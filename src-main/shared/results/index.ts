@@ -7,3 +7,4 @@ export * from './artifacts';
 export * from './jobResults';
 export * from './validation';
 export * from './export';
+export * from './sweep';

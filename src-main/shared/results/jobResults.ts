@@ -7,6 +7,7 @@ import { marketSummarySchema, modelMetricsSchema } from './metrics';
 import { asStored, count, isoDate, measured } from './numbers';
 import { validateResultSchema } from './validation';
 import { exportMlflowResultSchema } from './export';
+import { sweepSummarySchema } from './sweep';
 
 /** `ml.train`: the run and model it recorded, and the metrics on the rows they were measured on. */
 export const trainResultSchema = z.object({
@@ -127,6 +128,7 @@ export const jobResultSchemas = {
   'ml.backtest': backtestResultSchema,
   'ml.validate': validateResultSchema,
   'export.mlflow': exportMlflowResultSchema,
+  'ml.optimize': sweepSummarySchema,
   'features.materialize': materializeResultSchema,
   'demo.build': demoBuildResultSchema,
   demo: demoJobResultSchema,

@@ -109,6 +109,8 @@ describe('one schema per job result: the contract, the engine and every reader a
       | 'ml.cv'
       | 'ml.backtest'
       | 'ml.validate'
+      | 'ml.optimize'
+      | 'ml.sweeps.train'
       | 'features.materialize'
       | 'demo.build'
       | 'jobs.runDemo'

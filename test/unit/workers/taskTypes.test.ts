@@ -11,7 +11,17 @@ import type { GateComputation } from '../../../src-workers/compute/validation';
 
 // The type-level cases fail `npm run typecheck` (tsc over test/), not vitest: an `@ts-expect-error`
 // whose line compiles after all is itself an error. The runtime cases check the same table's schemas.
-const names = ['checksum', 'checkParams', 'train', 'cvFold', 'predict', 'predictBacktest', 'validationGates'] as const;
+const names = [
+  'checksum',
+  'checkParams',
+  'train',
+  'cvFold',
+  'predict',
+  'predictBacktest',
+  'validationGates',
+  'sweepSession',
+  'sweepImportance',
+] as const;
 
 describe('compute task table', () => {
   it('names the same tasks in its type and in the table the worker dispatches from', () => {

@@ -6,6 +6,7 @@ import { runsMigration } from './004_runs';
 import { jobErrorsMigration } from './005_job_errors';
 import { typedParamsMigration } from './006_typed_params';
 import { registryMigration } from './007_registry';
+import { sweepsMigration } from './008_sweeps';
 
 /** Every migration in order. Append new ones; never renumber or edit a released one. */
 export const migrations: Migration[] = [
@@ -16,6 +17,7 @@ export const migrations: Migration[] = [
   jobErrorsMigration,
   typedParamsMigration,
   registryMigration,
+  sweepsMigration,
 ];
 
 export const latestSchemaVersion = (): number => migrations.reduce((v, m) => Math.max(v, m.version), 0);
