@@ -8,3 +8,4 @@ export * from './jobResults';
 export * from './validation';
 export * from './export';
 export * from './sweep';
+export * from './operations';

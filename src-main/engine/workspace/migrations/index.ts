@@ -7,6 +7,7 @@ import { jobErrorsMigration } from './005_job_errors';
 import { typedParamsMigration } from './006_typed_params';
 import { registryMigration } from './007_registry';
 import { sweepsMigration } from './008_sweeps';
+import { operationsMigration } from './009_operations';
 
 /** Every migration in order. Append new ones; never renumber or edit a released one. */
 export const migrations: Migration[] = [
@@ -18,6 +19,7 @@ export const migrations: Migration[] = [
   typedParamsMigration,
   registryMigration,
   sweepsMigration,
+  operationsMigration,
 ];
 
 export const latestSchemaVersion = (): number => migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { defineOp } from '../defineOp';
+import { jobSchema } from '../../../shared/events';
+import {
+  alertSchema,
+  deployPredictResultSchema,
+  deploymentSchema,
+  loggedPredictionSchema,
+  monitorCheckSchema,
+  replayResultSchema,
+} from '../../../shared/results/operations';
+import { isoDate } from '../../../shared/results/numbers';
+
+const deploymentName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a deployment name uses letters, digits, _ . -');
+const policySources = {
+  policy: z.string().min(1).optional().describe('operations policy file (YAML or JSON); default: the default policy'),
+  policyText: z.string().max(100_000).optional().describe('the operations policy as YAML or JSON text'),
+};
+
+export const deployOps = {
+  'deploy.start': defineOp({
+    kind: 'command',
+    summary: 'Deploy a registered model (its production version by default) under an operations policy',
+    input: z
+      .object({
+        model: z.string().min(1).max(120).describe('NAME[:VERSION] of the registry'),
+        name: deploymentName.optional().describe('the deployment name (default: the model name)'),
+        ...policySources,
+      })
+      .strict(),
+    output: deploymentSchema,
+    cli: { path: ['deploy', 'start'], help: 'deploy a model: --model NAME[:VERSION] [--name D] [--policy FILE]', files: ['policy'] },
+  }),
+  'deploy.list': defineOp({
+    kind: 'query',
+    summary: 'Deployments, newest first',
+    input: z.object({ all: z.boolean().default(false).describe('include stopped deployments') }).strict(),
+    output: z.array(deploymentSchema),
+    cli: { path: ['deploy', 'list'], help: 'list deployments [--all]' },
+  }),
+  'deploy.show': defineOp({
+    kind: 'query',
+    summary: 'A deployment: its model, policy, last check, firing alerts and prediction counts',
+    input: z.object({ name: deploymentName }).strict(),
+    output: z.object({
+      deployment: deploymentSchema,
+      lastCheck: monitorCheckSchema.nullable(),
+      firing: z.array(alertSchema),
+      predictions: z.number().int(),
+      settled: z.number().int(),
+    }),
+    cli: { path: ['deploy', 'show'], positionals: ['name'], help: 'show a deployment: NAME' },
+  }),
+  'deploy.stop': defineOp({
+    kind: 'command',
+    summary: 'Stop a deployment: it scores nothing more; its log, checks and alerts stay',
+    input: z.object({ name: deploymentName }).strict(),
+    output: deploymentSchema,
+    cli: { path: ['deploy', 'stop'], positionals: ['name'], help: 'stop a deployment: NAME' },
+  }),
+  'deploy.predict': defineOp({
+    kind: 'command',
+    summary: "Score games with a deployment and append the predictions to its log: a date's games, or the upcoming ones",
+    input: z
+      .object({
+        name: deploymentName,
+        date: isoDate.optional().describe("score this date's games"),
+        upcoming: z.boolean().default(false).describe('score every scheduled game not yet played'),
+      })
+      .strict(),
+    output: deployPredictResultSchema,
+    cli: { path: ['deploy', 'predict'], positionals: ['name'], help: 'score games: NAME --date 2016-07-04 | --upcoming' },
+  }),
+  'deploy.check': defineOp({
+    kind: 'command',
+    summary: "Run a deployment's monitoring check now (the scheduler runs it on the policy's cron)",
+    input: z.object({ name: deploymentName }).strict(),
+    output: monitorCheckSchema,
+    cli: { path: ['deploy', 'check'], positionals: ['name'], help: 'run the monitoring check now: NAME' },
+  }),
+  'deploy.checks': defineOp({
+    kind: 'query',
+    summary: "A deployment's monitoring checks, newest first (the drift timeline)",
+    input: z
+      .object({ name: deploymentName, replay: z.string().optional(), limit: z.number().int().min(1).max(5000).default(200) })
+      .strict(),
+    output: z.array(monitorCheckSchema),
+    cli: { path: ['deploy', 'checks'], positionals: ['name'], help: "a deployment's checks: NAME [--limit N]" },
+  }),
+  'deploy.predictions': defineOp({
+    kind: 'query',
+    summary: "A deployment's prediction log with outcomes joined where known, newest first",
+    input: z
+      .object({ name: deploymentName, replay: z.string().optional(), limit: z.number().int().min(1).max(100_000).default(500) })
+      .strict(),
+    output: z.array(loggedPredictionSchema),
+    cli: { path: ['deploy', 'predictions'], positionals: ['name'], help: "a deployment's prediction log: NAME [--limit N]" },
+  }),
+  'deploy.alerts': defineOp({
+    kind: 'query',
+    summary: 'Alerts, newest first: firing and resolved, of one deployment or all',
+    input: z
+      .object({
+        name: deploymentName.optional(),
+        replay: z.string().optional(),
+        status: z.enum(['firing', 'resolved']).optional(),
+        limit: z.number().int().min(1).max(5000).default(200),
+      })
+      .strict(),
+    output: z.array(alertSchema),
+    cli: { path: ['deploy', 'alerts'], help: 'alerts: [--name D] [--status firing]' },
+  }),
+  'deploy.alerts.ack': defineOp({
+    kind: 'command',
+    summary: 'Acknowledge an alert (recorded with the configured user)',
+    input: z.object({ id: z.string().min(1) }).strict(),
+    output: alertSchema,
+    cli: { path: ['deploy', 'ack'], positionals: ['id'], help: 'acknowledge an alert: ID' },
+  }),
+  'deploy.replay': defineOp({
+    kind: 'job',
+    summary:
+      'Replay a past season day by day with a model: predictions, outcomes, monitoring checks and alerts as they would have happened',
+    input: z
+      .object({
+        model: z.string().min(1).describe('a trained model (or NAME:VERSION of the registry)'),
+        season: z.number().int().min(1871).max(2100),
+        from: isoDate.optional(),
+        to: isoDate.optional(),
+        ...policySources,
+      })
+      .strict(),
+    output: jobSchema,
+    result: replayResultSchema,
+    cli: {
+      path: ['deploy', 'replay'],
+      help: 'replay a season: --model NAME --season 2016 [--from DATE --to DATE] [--policy FILE]',
+      files: ['policy'],
+    },
+  }),
+};

@@ -1,0 +1,57 @@
+import type { Alert, Deployment, LoggedPrediction, MonitorCheck } from '../../shared/results/operations';
+import type { OpsPolicy } from '../../shared/operations/opsPolicy';
+import type { Clock } from './clock';
+
+/** Who asked for a prediction (kept on every log row). */
+export type PredictionVia = 'cli' | 'api' | 'import' | 'replay' | 'ui';
+
+/** Rows of the operations tables a replay writes carry its id; live rows carry null. */
+export interface Scope {
+  replayId: string | null;
+  clock: Clock;
+}
+
+export interface ScoredGame {
+  gameId: string;
+  date: string;
+  home: string;
+  away: string;
+  p: number;
+  seq: number;
+}
+
+/**
+ * Deployments and their prediction log (owned by helper H1: engine/operations/deployments/*). Scoring
+ * reads only what was known before first pitch (the point-in-time feature rows of the game, the latest
+ * price quoted before the clock's time), appends one log row per game, and never updates a row.
+ */
+export interface DeploymentService {
+  start(input: { model: string; name?: string; policy: OpsPolicy; policyText: string | null }, scope: Scope): Promise<Deployment>;
+  get(name: string, scope: Scope): Promise<Deployment>;
+  list(options: { all: boolean }): Promise<Deployment[]>;
+  stop(name: string, scope: Scope): Promise<Deployment>;
+  /** Scores the games of `date` (or every scheduled game when date is null) and logs them. */
+  predict(
+    name: string,
+    games: { date: string | null; upcoming: boolean },
+    via: PredictionVia,
+    scope: Scope,
+  ): Promise<{ predictions: ScoredGame[]; unscored: { gameId: string; reason: string }[] }>;
+  /** The log with outcomes and closing prices joined where the clock says they are known, newest first. */
+  predictions(deploymentId: string, scope: Scope, options: { from?: string; to?: string; limit: number }): Promise<LoggedPrediction[]>;
+}
+
+/**
+ * Monitoring checks and alerts (owned by helper H2: engine/operations/monitoring/*): a check compares
+ * the windows of the prediction log (and the logged feature values) ending at the clock's time with the
+ * deployment's reference, records every monitor's result, and opens, refreshes or resolves alerts.
+ */
+export interface MonitoringService {
+  check(deployment: Deployment, scope: Scope): Promise<MonitorCheck>;
+  checks(deploymentId: string, scope: Scope, limit: number): Promise<MonitorCheck[]>;
+  alerts(filter: { deploymentId?: string; status?: 'firing' | 'resolved'; limit: number }, scope: Scope): Promise<Alert[]>;
+  acknowledge(alertId: string, actor: string, scope: Scope): Promise<Alert>;
+}
+
+/** What an alert notifies (desktop notification, webhook): called after the alert is committed. */
+export type AlertListener = (alert: Alert, event: 'opened' | 'resolved') => void;
