@@ -14,6 +14,7 @@ import { jobResult, type Contract, type JobOpName, type ResultOf } from '../src-
 import { buildDemo } from '../src-main/engine/demo/buildDemo';
 import { Engine } from '../src-main/engine/engine';
 import { jobSchema } from '../src-main/shared/events';
+import { modelExportResult } from '../src-main/shared/results';
 import { mlflowServers } from '../test/support/mlflow';
 
 const TREES = 500;
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
       const f = side(first);
       const a = side(again);
       results.push({
-        server: { version: first[0].serverVersion, flow: first[0].flow },
+        server: { version: first[0].serverVersion, flow: modelExportResult(first[0]).flow },
         firstExport: f,
         repeatedExport: a,
         ratio: { time: +(f.medianMs / a.medianMs).toFixed(2), requests: +(f.requests / a.requests).toFixed(2) },

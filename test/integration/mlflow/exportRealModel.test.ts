@@ -10,6 +10,7 @@ import { importRetrosheet } from '../../../src-main/engine/data/retrosheetImport
 import { Engine } from '../../../src-main/engine/engine';
 import { syncAliases } from '../../../src-main/engine/integrations/mlflow/syncAliases';
 import { EXPORT_RECORD_TAG, exportRecords } from '../../../src-main/engine/integrations/mlflow/exportRecord';
+import { modelExportResult } from '../../../src-main/shared/results';
 import { servingMatrix } from '../../../src-main/engine/modeling/servingMatrix';
 import type { StageChange } from '../../../src-main/engine/registry/registryService';
 import { mlflowLoadCheck, mlflowServers, requireMlflow } from '../../support/mlflow';
@@ -92,12 +93,14 @@ describe.skipIf(!ok)('export mlflow: a real model in MLflow 3 and MLflow 2, load
   for (const server of mlflowServers()) {
     it(`MLflow ${server.version}: exports run, report, model and version; Python loads models:/NAME@champion and predicts within 1e-12`, async () => {
       const name = registered(server.version);
-      const r = await runJobResult(engine, 'export.mlflow', {
-        model: `${registryName}:1`,
-        trackingUri: server.uri,
-        registeredName: name,
-        experiment,
-      });
+      const r = modelExportResult(
+        await runJobResult(engine, 'export.mlflow', {
+          model: `${registryName}:1`,
+          trackingUri: server.uri,
+          registeredName: name,
+          experiment,
+        }),
+      );
       const model = await engine.models.get('real-hw');
       const trained = await engine.runs.get(model.runId);
       expect(r).toMatchObject({

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BullpenError, inputError } from '../../../shared/errors';
-import type { ExportMlflowResult } from '../../../shared/results';
+import type { ExportModelResult } from '../../../shared/results';
 import type { ModelStage } from '../../../shared/vocabulary';
 import type { JobContext } from '../../jobs/jobContext';
 import type { JobSpec } from '../../jobs/jobSpec';
@@ -93,7 +93,12 @@ async function featureSetHash(deps: ExportDeps, source: ExportSource): Promise<s
   return m?.contentHash ?? null;
 }
 
-async function ensureExperiment(api: MlflowApi, name: string, trackingUri: string): Promise<MlflowExperiment & { created: boolean }> {
+/** The experiment by name (found or created); a deleted one is refused with the way to restore it. */
+export async function ensureExperiment(
+  api: MlflowApi,
+  name: string,
+  trackingUri: string,
+): Promise<MlflowExperiment & { created: boolean }> {
   const found = await api.experimentByName(name);
   if (found && found.lifecycle_stage === 'deleted')
     throw new BullpenError(
@@ -366,7 +371,7 @@ export async function exportModel(
   input: ExportMlflowInput,
   ctx: JobContext,
   options: ExportOptions = {},
-): Promise<ExportMlflowResult> {
+): Promise<ExportModelResult> {
   const started = Date.now();
   const env = options.env ?? process.env;
   const { source, config, registeredName, experimentName } = await plan(deps, input, env);
@@ -490,6 +495,7 @@ export async function exportModel(
     ];
     ctx.progress(1, `exported ${source.model.name} as ${ready.name} version ${ready.version}`);
     return {
+      exported: 'model',
       modelName: source.registry?.modelName ?? source.model.name,
       version: source.registry?.version ?? null,
       stage,

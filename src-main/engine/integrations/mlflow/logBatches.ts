@@ -77,3 +77,21 @@ export function planLogBatches(runId: string, entities: LogBatch, limits: LogBat
   flush();
   return batches;
 }
+
+/**
+ * `batches` with `tag` in the last request, or in one more of its own when it does not fit: MLflow writes
+ * a request's tags after its metrics, so the tag present on the run means every request before it arrived.
+ */
+export function withFinalTag(
+  runId: string,
+  batches: readonly LogBatch[],
+  tag: KeyValue,
+  limits: LogBatchLimits = MLFLOW_LOG_BATCH_LIMITS,
+): LogBatch[] {
+  const last = batches.at(-1);
+  if (last) {
+    const merged = planLogBatches(runId, { ...last, tags: [...last.tags, tag] }, limits);
+    if (merged.length === 1) return [...batches.slice(0, -1), merged[0]];
+  }
+  return [...batches, { params: [], tags: [tag], metrics: [] }];
+}

@@ -22,6 +22,8 @@ import type { LogBatch } from './logBatches';
 
 const API = '/api/2.0/mlflow';
 const ARTIFACTS = '/api/2.0/mlflow-artifacts/artifacts';
+/** Runs per `runs/search` page: a sweep's trials in one request up to this many (MLflow allows 50,000). */
+const SEARCH_PAGE = 1000;
 
 export type KeyValue = { key: string; value: string };
 
@@ -107,6 +109,30 @@ export class MlflowApi {
       schema: searchRunsResponse,
     });
     return r.runs;
+  }
+
+  /** Every active run of an experiment matching an MLflow search `filter`, oldest first, page after page. */
+  async searchAllRuns(experimentId: string, filter: string): Promise<MlflowRun[]> {
+    const runs: MlflowRun[] = [];
+    let pageToken: string | undefined;
+    do {
+      const r = await this.http.json({
+        method: 'POST',
+        path: `${API}/runs/search`,
+        body: {
+          experiment_ids: [experimentId],
+          filter,
+          run_view_type: 'ACTIVE_ONLY',
+          max_results: SEARCH_PAGE,
+          order_by: ['attributes.start_time ASC'],
+          ...(pageToken ? { page_token: pageToken } : {}),
+        },
+        schema: searchRunsResponse,
+      });
+      runs.push(...r.runs);
+      pageToken = r.next_page_token || undefined;
+    } while (pageToken);
+    return runs;
   }
 
   async createRun(
