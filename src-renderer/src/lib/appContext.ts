@@ -10,6 +10,7 @@ import { ModelService } from './models/modelService.svelte';
 import { RunService } from './runs/runService.svelte';
 import { ValidationService } from './validation/validationService.svelte';
 import { RegistryService } from './registry/registryService.svelte';
+import { SweepService } from './sweeps/sweepService.svelte';
 import { WorkspaceService } from './workspace/workspaceService.svelte';
 
 /**
@@ -26,6 +27,7 @@ export interface AppContext extends ServiceDeps {
   backtests: BacktestService;
   validations: ValidationService;
   registry: RegistryService;
+  sweeps: SweepService;
 }
 
 /** Builds the services once per window; they live as long as it does and keep their answers between screens. */
@@ -42,6 +44,7 @@ export function createAppContext(client: BullpenClient): AppContext {
     backtests: new BacktestService(deps),
     validations: new ValidationService(deps),
     registry: new RegistryService(deps),
+    sweeps: new SweepService(deps),
   };
 }
 

@@ -42,6 +42,12 @@ export const screens: ScreenDef[] = [
     load: () => import('./ExperimentsScreen.svelte'),
   },
   {
+    id: 'sweeps',
+    title: 'Sweeps',
+    subtitle: 'Hyperparameter sweeps of LightGBM (TPE, random, grid): start one, watch its trials live, train its best parameters.',
+    load: () => import('./SweepsScreen.svelte'),
+  },
+  {
     id: 'backtests',
     title: 'Backtests',
     subtitle: "Bet a model or a CV run's out-of-fold predictions beside the rule-based baselines, on the same games.",

@@ -11,8 +11,11 @@ declare module 'plotly.js-dist-min' {
     orientation?: 'h' | 'v';
     hovertext?: string[];
     hoverinfo?: string;
-    line?: { dash?: 'solid' | 'dash' | 'dot'; width?: number };
-    marker?: { size?: number; color?: string };
+    line?: { dash?: 'solid' | 'dash' | 'dot'; width?: number; color?: string; shape?: 'linear' | 'hv' };
+    marker?: { size?: number; color?: string; symbol?: 'circle' | 'x' | 'diamond' | 'square'; opacity?: number };
+    showlegend?: boolean;
+    legendgroup?: string;
+    opacity?: number;
     error_y?: { type: 'data'; symmetric: false; array: number[]; arrayminus: number[] };
   }
   export type PlotLayout = Record<string, unknown>;
