@@ -459,6 +459,8 @@ describe('every op that names files asks the path policy', () => {
     'ml.validate': { model: 'any', policy: '/etc/passwd', out: '/etc/bullpen-report.html' },
     'ml.validations.html': { id: 'any', out: '/etc/bullpen-report.html' },
     'ml.policy.set': { file: '/etc/passwd' },
+    'ml.optimize': { target: 'home_win', features: 'default', trials: 2, space: '/etc/passwd' },
+    'ml.sweeps.export': { id: 'any', out: '/etc/bullpen-journal.jsonl' },
   };
   let tmp: Awaited<ReturnType<typeof tempWorkspace>>;
   let engine: Engine;
@@ -487,5 +489,6 @@ describe('every op that names files asks the path policy', () => {
     }
     expect(existsSync('/etc/bullpen-export.csv')).toBe(false);
     expect(existsSync('/etc/bullpen-report.html')).toBe(false);
+    expect(existsSync('/etc/bullpen-journal.jsonl')).toBe(false);
   });
 });
