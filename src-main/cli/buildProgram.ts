@@ -14,7 +14,7 @@ export interface GlobalFlags {
 /** What a parsed command line asks for; executing it is someone else's job (see execute.ts). */
 export type Invocation =
   | { kind: 'op'; op: OpName; opKind: OpKind; input: Record<string, unknown>; flags: GlobalFlags }
-  | { kind: 'serve'; port: number; host: string; allowWrite: string[]; flags: GlobalFlags };
+  | { kind: 'serve'; port: number; host: string; allowWrite: string[]; metricsPort?: number; flags: GlobalFlags };
 
 export const DEFAULT_SERVE_PORT = 7420;
 const RESERVED = new Set(['workspace', 'json', 'detach', 'help']);
@@ -83,12 +83,15 @@ function fieldOption(field: FieldSpec): Option[] {
 const MAX_PORT = 65535;
 
 /** A TCP port, 0 to 65535 (0 lets the system pick); anything else is bad usage, not an internal error. */
-function parsePort(raw: string): number {
-  const port = coerceScalar({ type: 'number', integer: true }, raw, '--port') as number;
-  if (port < 0 || port > MAX_PORT)
-    throw new InvalidArgumentError(`--port: ${port} is not a port number (0 to ${MAX_PORT}; 0 picks a free one)`);
-  return port;
+function portParser(flag: string): (raw: string) => number {
+  return (raw) => {
+    const port = coerceScalar({ type: 'number', integer: true }, raw, flag) as number;
+    if (port < 0 || port > MAX_PORT)
+      throw new InvalidArgumentError(`${flag}: ${port} is not a port number (0 to ${MAX_PORT}; 0 picks a free one)`);
+    return port;
+  };
 }
+const parsePort = portParser('--port');
 
 /** Positional specs are field names; `files...` takes the rest of the line. */
 function positionalArgument(spec: string, field: FieldSpec): { name: string; variadic: boolean; syntax: string } {
@@ -198,6 +201,12 @@ export function buildProgram(onInvoke: (inv: Invocation) => Promise<void>, ops: 
       '--allow-write <dir>',
       "a folder the browser UI may write exports into besides the workspace's exports/ folder (repeatable)",
       (dir: string, dirs: string[] | undefined) => [...(dirs ?? []), resolve(dir)],
+    )
+    .addOption(
+      new Option(
+        '--metrics-port <n>',
+        'also serve Prometheus metrics at http://127.0.0.1:<n>/metrics without the token (127.0.0.1 only)',
+      ).argParser(portParser('--metrics-port')),
     );
   addGlobalFlags(serve, false);
   serve.action(async (opts: Record<string, unknown>) => {
@@ -206,6 +215,7 @@ export function buildProgram(onInvoke: (inv: Invocation) => Promise<void>, ops: 
       port: opts.port as number,
       host: opts.host as string,
       allowWrite: (opts.allowWrite as string[] | undefined) ?? [],
+      ...(typeof opts.metricsPort === 'number' ? { metricsPort: opts.metricsPort } : {}),
       flags: globalFlags(opts),
     });
   });

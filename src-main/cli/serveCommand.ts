@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { EngineProcess } from '../api/host/engineProcess';
 import { startServer } from '../api/http/server';
+import { startMetricsServer, type RunningMetricsServer } from '../api/http/metricsServer';
 import { newToken } from '../api/http/security';
 import { readLiveServerFile, removeServerFile, writeServerFile } from '../api/http/serverFile';
 import { BullpenError } from '../shared/errors';
@@ -51,13 +52,24 @@ export async function runServe(inv: Extract<Invocation, { kind: 'serve' }>, io: 
     await engine.stop();
     throw err;
   }
+  let metrics: RunningMetricsServer | null = null;
+  if (inv.metricsPort !== undefined) {
+    try {
+      metrics = await startMetricsServer({ transport: engine, port: inv.metricsPort });
+    } catch (err) {
+      await server.close();
+      await engine.stop();
+      throw err;
+    }
+  }
   writeServerFile({ origin: server.origin, token: server.token, ownerToken, pid: process.pid, workspace: workspacePath });
   if (inv.flags.json) {
     io.out(
-      `${JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token, workspace: workspacePath, enginePid: engine.pid })}\n`,
+      `${JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token, workspace: workspacePath, enginePid: engine.pid, ...(metrics ? { metricsUrl: metrics.url } : {}) })}\n`,
     );
   } else {
     io.out(`Bullpen is serving ${workspacePath}\nOpen ${server.url}\n(the token after # is this launch's password; Ctrl-C stops)\n`);
+    if (metrics) io.out(`Prometheus metrics: ${metrics.url} (no token; this machine only)\n`);
   }
   if (inv.host !== '127.0.0.1' && inv.host !== 'localhost') {
     io.err(`bullpen: warning: bound to ${inv.host}; anyone who can reach it and has the token controls this workspace\n`);
@@ -73,6 +85,7 @@ export async function runServe(inv: Extract<Invocation, { kind: 'serve' }>, io: 
   });
   io.err('bullpen: stopping\n');
   removeServerFile(workspacePath);
+  await metrics?.close();
   await server.close();
   await engine.stop();
   return 0;

@@ -19,6 +19,16 @@ export const settingsSchema = z
       })
       .strict()
       .default({ experiment: 'bullpen', exportOnPromotion: false }),
+    operations: z
+      .object({
+        /**
+         * The desktop app keeps running deployments' scheduled checks while its window is closed to the tray.
+         * Off by default: closing the window then quits, and a check missed meanwhile is caught up once at the next start.
+         */
+        checksInTray: z.boolean().default(false),
+      })
+      .strict()
+      .default({ checksInTray: false }),
   })
   .strict();
 export type Settings = z.output<typeof settingsSchema>;

@@ -10,6 +10,7 @@ import { settingsOps } from './ops/settings';
 import { exportOps } from './ops/export';
 import { registryOps } from './ops/registry';
 import { sweepOps } from './ops/sweeps';
+import { metricsOps } from './ops/metrics';
 
 import { BullpenError } from '../../shared/errors';
 import type { Job } from '../../shared/events';
@@ -38,6 +39,7 @@ export const contract = {
   ...registryOps,
   ...exportOps,
   ...sweepOps,
+  ...metricsOps,
 } as const;
 
 export type Contract = typeof contract;

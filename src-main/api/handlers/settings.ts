@@ -17,6 +17,7 @@ export const settingsHandlers: HandlersFor<keyof typeof settingsOps> = {
     const saved = await engine.settings.set({
       ...(input.user ? { user: input.user } : {}),
       mlflow: { ...current.mlflow, ...(input.mlflow ?? {}) },
+      operations: { ...current.operations, ...(input.operations ?? {}) },
     });
     return { ...saved, actor: await engine.settings.actor() };
   },

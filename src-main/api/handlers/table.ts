@@ -12,6 +12,7 @@ import { settingsHandlers } from './settings';
 import { exportHandlers } from './export';
 import { registryHandlers } from './registry';
 import { sweepHandlers } from './sweeps';
+import { metricsHandlers } from './metrics';
 
 /**
  * Every op's implementation. Typed so a contract op without a handler fails to compile; each noun's
@@ -30,4 +31,5 @@ export const handlers: { [N in OpName]: Handler<N> } = {
   ...registryHandlers,
   ...exportHandlers,
   ...sweepHandlers,
+  ...metricsHandlers,
 };

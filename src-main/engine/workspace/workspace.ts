@@ -89,7 +89,9 @@ export class Workspace extends Sql {
       await sql.run('COMMIT');
       return out;
     } catch (err) {
-      await sql.run('ROLLBACK');
+      // A COMMIT that failed (a write conflict with another transaction) has already ended the transaction,
+      // so this ROLLBACK fails too; the error worth reporting is the first one.
+      await sql.run('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
       conn.closeSync();

@@ -27,9 +27,16 @@ export const settingsOps = {
           .strict()
           .optional()
           .describe('MLflow settings as JSON, e.g. {"trackingUri":"http://127.0.0.1:5000"}'),
+        operations: z
+          .object({ checksInTray: z.boolean().optional() })
+          .strict()
+          .optional()
+          .describe(
+            'operations settings as JSON, e.g. {"checksInTray":true}: the desktop app keeps running checks while closed to the tray',
+          ),
       })
       .strict(),
     output: settingsOutput,
-    cli: { path: ['settings', 'set'], help: 'change settings: --user NAME --mlflow JSON' },
+    cli: { path: ['settings', 'set'], help: 'change settings: --user NAME --mlflow JSON --operations JSON' },
   }),
 };
