@@ -12,6 +12,8 @@ import type { Transport } from '../client/transport';
 import { LOCAL_CALLER, REMOTE_CALLER } from '../../shared/caller';
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './jsonDepth';
 import { isApiPath, parseRequestTarget } from './requestTarget';
+import { registerPredictRoute } from './predictRoute';
+import { METRICS_PATH, scrapeEngine } from './metricsServer';
 import { allowedHosts, allowedOrigins, contentSecurityPolicy, newToken, tokenMatches } from './security';
 
 export interface ServeOptions {
@@ -154,6 +156,12 @@ function routerError(err: { code?: string; statusCode?: number }, _req: FastifyR
   return sendError(reply, 500, 'INTERNAL', 'internal', `internal error routing the request (${err.code ?? 'unknown'})`);
 }
 
+/** /metrics in any spelling is never a static read, so it always needs the token. */
+function isMetricsPath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return lower === METRICS_PATH || lower.startsWith(`${METRICS_PATH}/`);
+}
+
 const UNAUTHORIZED_MESSAGE = 'missing or wrong token: open the URL `bullpen serve` printed (it carries #token=…)';
 
 /**
@@ -214,7 +222,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (origin !== undefined && !origins.has(origin) && (isSocket || !SAFE_METHODS.has(req.method))) {
       return sendError(reply, 403, 'FORBIDDEN_ORIGIN', 'usage', `cross-origin request from ${origin.slice(0, 100)} refused`);
     }
-    const isStatic = !isSocket && STATIC_METHODS.has(req.method) && !isApiPath(target.path);
+    const isStatic = !isSocket && STATIC_METHODS.has(req.method) && !isApiPath(target.path) && !isMetricsPath(target.path);
     if (isStatic) return;
     const presented = presentedToken(req, target.query, isSocket);
     if (presented.problem) return sendError(reply, 401, 'UNAUTHORIZED', 'usage', presented.problem);
@@ -279,6 +287,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return reply.code(BullpenError.fromBody({ error: result.error }).httpStatus).send({ error: result.error });
   });
 
+  registerPredictRoute(app, options.transport, (req) => (ownerRequests.has(req) ? LOCAL_CALLER : REMOTE_CALLER));
+
   app.get('/api/events', { websocket: true }, (socket) => {
     const send = (event: EngineEvent): void => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
@@ -287,6 +297,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     socket.on('close', off);
     // Tells the client its subscription is live, so it can start work without missing events.
     send({ type: 'engine', status: 'ready', message: 'subscribed to engine events', at: new Date().toISOString() });
+  });
+
+  // Token-protected like the API: Prometheus sends it as `authorization: Bearer …` (its scrape config's
+  // `authorization: {credentials: …}`). `bullpen serve --metrics-port` serves the same text without one, on 127.0.0.1.
+  app.get(METRICS_PATH, async (_req, reply) => {
+    const metrics = await scrapeEngine(options.transport);
+    return reply.code(metrics.status).type(metrics.contentType).header('cache-control', 'no-store').send(metrics.body);
   });
 
   if (existsSync(join(rendererDir, 'index.html'))) {

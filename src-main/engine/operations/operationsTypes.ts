@@ -30,15 +30,21 @@ export interface DeploymentService {
   get(name: string, scope: Scope): Promise<Deployment>;
   list(options: { all: boolean }): Promise<Deployment[]>;
   stop(name: string, scope: Scope): Promise<Deployment>;
-  /** Scores the games of `date` (or every scheduled game when date is null) and logs them. */
+  /** Scores the games of `date`, the listed `gameIds`, or the upcoming (scheduled) ones, and logs them. */
   predict(
     name: string,
-    games: { date: string | null; upcoming: boolean },
+    games: { date: string | null; upcoming: boolean; gameIds?: string[] },
     via: PredictionVia,
     scope: Scope,
   ): Promise<{ predictions: ScoredGame[]; unscored: { gameId: string; reason: string }[] }>;
   /** The log with outcomes and closing prices joined where the clock says they are known, newest first. */
   predictions(deploymentId: string, scope: Scope, options: { from?: string; to?: string; limit: number }): Promise<LoggedPrediction[]>;
+  /** Appends a correction of logged row `seq` (a new row pointing at it, with its reason); no row is ever updated. */
+  correct(seq: number, p: number, reason: string, via: PredictionVia, scope: Scope): Promise<LoggedPrediction>;
+  /** Scores games a games import just brought in as scheduled, with every active live deployment (never throws). */
+  onScheduledGamesImported(gameIds: string[]): Promise<{ deployment: string; scored: number; unscored: number; error: string | null }[]>;
+  /** The same for the scheduled games of one games import (its `importId`): the call after `data.importGames`. */
+  onGamesImported(importId: string): Promise<{ deployment: string; scored: number; unscored: number; error: string | null }[]>;
 }
 
 /**

@@ -11,11 +11,13 @@ import {
 } from '../../../shared/results/operations';
 import { isoDate } from '../../../shared/results/numbers';
 
-const deploymentName = z
+export const deploymentName = z
   .string()
   .min(1)
   .max(100)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a deployment name uses letters, digits, _ . -');
+/** Game ids one request may score (a season's schedule is about 2,430 games). */
+export const predictGameIds = z.array(z.string().min(1).max(40)).min(1).max(5000);
 const policySources = {
   policy: z.string().min(1).optional().describe('operations policy file (YAML or JSON); default: the default policy'),
   policyText: z.string().max(100_000).optional().describe('the operations policy as YAML or JSON text'),
@@ -70,6 +72,8 @@ export const deployOps = {
         name: deploymentName,
         date: isoDate.optional().describe("score this date's games"),
         upcoming: z.boolean().default(false).describe('score every scheduled game not yet played'),
+        gameIds: predictGameIds.optional().describe('score these games'),
+        via: z.enum(['cli', 'api', 'ui']).default('cli').describe('who asks, kept on each log row (POST /api/v1/predict sends api)'),
       })
       .strict(),
     output: deployPredictResultSchema,

@@ -39,7 +39,8 @@ export const operationsMigration: Migration = {
       price_away DOUBLE,
       kind VARCHAR NOT NULL CHECK (kind IN ('prediction', 'correction')),
       corrects BIGINT,
-      via VARCHAR NOT NULL
+      via VARCHAR NOT NULL,
+      reason VARCHAR
     )`);
     await sql.run(`CREATE INDEX prediction_log_deployment ON prediction_log (deployment_id, game_date)`);
     await sql.run(`CREATE TABLE monitor_checks (
