@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, Notification, session, Tray } from 'electron';
 import { join } from 'node:path';
 import type { EngineProcess } from '../api/host/engineProcess';
 import { registerAppScheme, serveRenderer } from './appProtocol';
@@ -18,6 +18,7 @@ app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 
 let engine: EngineProcess | null = null;
 let mainWindow: BrowserWindow | null = null;
+let tray: Tray | null = null;
 
 function showWindow(): void {
   if (!mainWindow || mainWindow.isDestroyed()) {
@@ -45,9 +46,37 @@ async function start(): Promise<void> {
   }
   engine.onEvent((event) => {
     if (event.type === 'engine' && event.status !== 'ready') console.warn(`bullpen: engine ${event.status}: ${event.message}`);
+    // Monitoring alerts: the engine formats the notice (it has no notification API), the shell shows it.
+    if (event.type === 'notification' && Notification.isSupported()) {
+      const notice = new Notification({ title: event.title, body: event.body, urgency: event.urgency });
+      notice.on('click', () => showWindow());
+      notice.show();
+    }
   });
   installIpcBridge(engine);
   showWindow();
+}
+
+/** The setting `operations.checksInTray`; false when the engine cannot answer (closing then quits, as by default). */
+async function checksInTray(): Promise<boolean> {
+  if (!engine) return false;
+  const answer = await engine.call('settings.get', {}).catch(() => null);
+  if (!answer?.ok) return false;
+  const settings = answer.output as { operations?: { checksInTray?: boolean } };
+  return settings.operations?.checksInTray === true;
+}
+
+function showTray(): void {
+  if (tray) return;
+  tray = new Tray(app.isPackaged ? join(process.resourcesPath, 'icon.png') : join(__dirname, '..', '..', 'resources', 'icon.png'));
+  tray.setToolTip('Bullpen: monitoring checks keep running');
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Open Bullpen', click: () => showWindow() },
+      { label: 'Quit', click: () => app.quit() },
+    ]),
+  );
+  tray.on('click', () => showWindow());
 }
 
 // One instance per user: the workspace is a single DuckDB file that one engine opens at a time.
@@ -59,7 +88,11 @@ if (!app.requestSingleInstanceLock()) {
     if (engine && BrowserWindow.getAllWindows().length === 0) showWindow();
   });
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    // Scheduled checks run in the engine: keep it (and a tray icon to come back) only if the user chose that.
+    void checksInTray().then((keep) => {
+      if (keep) showTray();
+      else if (process.platform !== 'darwin') app.quit();
+    });
   });
 
   let stopped = false;

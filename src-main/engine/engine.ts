@@ -25,6 +25,14 @@ import { mirrorRegistryInMlflow } from './integrations/mlflow/registryMirror';
 import type { RegistryService } from './registry/registryService';
 import { DuckDbSweeps } from './sweeps/duckDbSweeps';
 import type { SweepStorage } from './sweeps/sweepStorage';
+import { DuckDbDeployments } from './operations/deployments/duckDbDeployments';
+import { DuckDbMonitoring } from './operations/monitoring/duckDbMonitoring';
+import { attachAlertNotifiers, type AlertNotifiers } from './operations/alerts/alertNotifiers';
+import { Scheduler } from './operations/scheduler/scheduler';
+import { DuckDbScheduleStore } from './operations/scheduler/scheduleStore';
+import { checkJobKey, deploymentCheckJob, scheduleDeploymentChecks } from './operations/scheduler/deploymentChecks';
+import { liveClock } from './operations/clock';
+import type { Deployment } from '../shared/results/operations';
 
 export interface EngineOptions {
   workspacePath: string;
@@ -33,6 +41,12 @@ export interface EngineOptions {
   pool?: WorkerPoolOptions;
   /** Folders remote callers may write into besides the export folder (`bullpen serve --allow-write`). */
   allowWrite?: readonly string[];
+  /**
+   * Run deployments' monitoring checks on their cron schedules (and catch up missed ones). Only a
+   * long-lived engine does (serve mode, the desktop app's engine process): a CLI command's engine lives
+   * for one op.
+   */
+  scheduler?: boolean;
 }
 
 export interface EngineInfo {
@@ -77,6 +91,13 @@ export class Engine implements EngineDeps {
   readonly registry: RegistryService;
   /** Hyperparameter sweeps and their trials. */
   readonly sweeps: SweepStorage;
+  /** Deployments and their append-only prediction log. */
+  readonly deployments: DuckDbDeployments;
+  /** Monitoring checks and alerts of deployments. */
+  readonly monitoring: DuckDbMonitoring;
+  /** The live checks' scheduler, in a long-lived engine only (EngineOptions.scheduler). */
+  private scheduler: Scheduler | null = null;
+  private readonly notifiers: AlertNotifiers;
   private closing: Promise<void> | null = null;
 
   private constructor(
@@ -98,6 +119,12 @@ export class Engine implements EngineDeps {
     this.settings = new SettingsStore(workspace);
     this.registry = new DuckDbRegistry(workspace, this.models, this.validations);
     this.sweeps = new DuckDbSweeps(workspace);
+    this.deployments = new DuckDbDeployments({ workspace, pool, models: this.models, registry: this.registry });
+    this.monitoring = new DuckDbMonitoring(this, this.deployments);
+    this.notifiers = attachAlertNotifiers(this.monitoring, workspace, {
+      desktop: (notice) => this.emit({ type: 'notification', ...notice }),
+      log: (level, message) => this.emit({ type: 'log', level, message, at: new Date().toISOString() }),
+    });
     mirrorRegistryInMlflow(this);
   }
 
@@ -120,7 +147,51 @@ export class Engine implements EngineDeps {
       workspace.close();
       throw err;
     }
-    return new Engine(workspace, pool, jobs, listeners, options.restarts ?? 0, options.allowWrite ?? []);
+    const engine = new Engine(workspace, pool, jobs, listeners, options.restarts ?? 0, options.allowWrite ?? []);
+    if (options.scheduler) await engine.startScheduler();
+    return engine;
+  }
+
+  /** Arms every active live deployment's checks and catches up the runs missed while no engine ran. */
+  private async startScheduler(): Promise<void> {
+    const scheduler = new Scheduler({
+      store: new DuckDbScheduleStore(this.workspace),
+      clock: liveClock,
+      onRun: (r) => {
+        if (r.outcome === 'failed')
+          this.emit({
+            type: 'log',
+            level: 'warn',
+            message: `scheduled check ${r.key} failed: ${r.error ?? ''}`,
+            at: new Date().toISOString(),
+          });
+      },
+    });
+    this.scheduler = scheduler;
+    const services = { deployments: this.deployments, monitoring: this.monitoring };
+    await scheduleDeploymentChecks(scheduler, services, { replayId: null, clock: liveClock });
+    // The catch-up runs in the background: an engine is ready before a missed check has finished.
+    void scheduler
+      .start()
+      .catch((err: unknown) =>
+        this.emit({
+          type: 'log',
+          level: 'warn',
+          message: `scheduler catch-up failed: ${(err as Error).message}`,
+          at: new Date().toISOString(),
+        }),
+      );
+  }
+
+  /** A deployment started or stopped: its live check is (un)scheduled in a long-lived engine. */
+  deploymentChanged(deployment: Deployment): void {
+    const scheduler = this.scheduler;
+    if (!scheduler || deployment.replayId !== null) return;
+    if (deployment.status === 'active') {
+      const services = { deployments: this.deployments, monitoring: this.monitoring };
+      // register answers once a catch-up (if one is due) has run: the caller does not wait for a check.
+      void scheduler.register(deploymentCheckJob(deployment, services, { replayId: null, clock: liveClock }));
+    } else scheduler.unregister(checkJobKey(deployment.id));
   }
 
   /** Starts a job the way every job starts: its precheck first (a refusal starts nothing), then the work. */
@@ -141,7 +212,10 @@ export class Engine implements EngineDeps {
   /** Stops running jobs (they read `interrupted`), shuts the pool down and closes the workspace. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.scheduler?.stop();
       await this.jobManager.close();
+      await this.notifiers.idle();
+      this.notifiers.detach();
       await this.pool.close();
       this.workspace.close();
       this.listeners.clear();

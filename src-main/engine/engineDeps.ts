@@ -9,6 +9,8 @@ import type { SettingsStore } from './settings/settingsStore';
 import type { RegistryService } from './registry/registryService';
 import type { Workspace } from './workspace/workspace';
 import type { SweepStorage } from './sweeps/sweepStorage';
+import type { DeploymentService, MonitoringService } from './operations/operationsTypes';
+import type { ReplayMonitoring } from './operations/replay/runReplay';
 
 /**
  * What the engine's stages work with: the workspace (matrices and prechecks read games through it), the
@@ -27,4 +29,7 @@ export interface EngineDeps {
   settings: SettingsStore;
   registry: RegistryService;
   sweeps: SweepStorage;
+  deployments: DeploymentService;
+  /** Checks and alerts; a replay also prepares references and records unscored games through it. */
+  monitoring: MonitoringService & ReplayMonitoring;
 }

@@ -41,5 +41,14 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     message: z.string(),
     at: z.string(),
   }),
+  /** A monitoring alert opened or resolved, for the desktop shell to show as an OS notification (the engine's process has no notification API). */
+  z.object({
+    type: z.literal('notification'),
+    alertId: z.string(),
+    deploymentId: z.string(),
+    title: z.string(),
+    body: z.string(),
+    urgency: z.enum(['normal', 'critical']),
+  }),
 ]);
 export type EngineEvent = z.infer<typeof engineEventSchema>;

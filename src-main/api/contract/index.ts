@@ -11,6 +11,7 @@ import { exportOps } from './ops/export';
 import { registryOps } from './ops/registry';
 import { sweepOps } from './ops/sweeps';
 import { metricsOps } from './ops/metrics';
+import { deployOps } from './ops/deploy';
 
 import { BullpenError } from '../../shared/errors';
 import type { Job } from '../../shared/events';
@@ -40,6 +41,7 @@ export const contract = {
   ...exportOps,
   ...sweepOps,
   ...metricsOps,
+  ...deployOps,
 } as const;
 
 export type Contract = typeof contract;

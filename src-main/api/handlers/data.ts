@@ -20,8 +20,19 @@ export const dataHandlers: HandlersFor<keyof typeof dataOps> = {
     engine.data.importRetrosheet(readableFiles(engine, input.files, caller), { replaceResults: input.replaceResults }),
   'data.importOdds': async (input, engine, caller) =>
     engine.data.importOdds(readableFiles(engine, input.files, caller), { format: input.format, oddsFormat: input.oddsFormat }),
-  'data.importGames': async (input, engine, caller) =>
-    engine.data.importGames(readableFiles(engine, input.files, caller), { replaceResults: input.replaceResults }),
+  'data.importGames': async (input, engine, caller) => {
+    const imported = await engine.data.importGames(readableFiles(engine, input.files, caller), { replaceResults: input.replaceResults });
+    // Scheduled games just imported are scored by every active deployment (item 1b of operations); never fails the import.
+    const scored = await engine.deployments.onGamesImported(imported.importId);
+    for (const s of scored.filter((d) => d.error !== null))
+      engine.emit({
+        type: 'log',
+        level: 'warn',
+        message: `deployment ${s.deployment} could not score the imported games: ${s.error}`,
+        at: new Date().toISOString(),
+      });
+    return imported;
+  },
   'data.status': async (_input, engine) => engine.data.status(),
   'data.export': async (input, engine, caller) =>
     engine.data.export(input.table, input.format, engine.files.writable(input.out, caller, '--out')),

@@ -13,6 +13,7 @@ import { exportHandlers } from './export';
 import { registryHandlers } from './registry';
 import { sweepHandlers } from './sweeps';
 import { metricsHandlers } from './metrics';
+import { deployHandlers } from './deploy';
 
 /**
  * Every op's implementation. Typed so a contract op without a handler fails to compile; each noun's
@@ -32,4 +33,5 @@ export const handlers: { [N in OpName]: Handler<N> } = {
   ...exportHandlers,
   ...sweepHandlers,
   ...metricsHandlers,
+  ...deployHandlers,
 };

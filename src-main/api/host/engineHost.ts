@@ -3,6 +3,7 @@ import { callerFrom } from '../../shared/caller';
 import { toBullpenError } from '../../shared/errors';
 import { dispatch } from '../handlers/dispatch';
 import { ENV_ALLOW_WRITE, ENV_RESTARTS, ENV_WORKSPACE, type HostMessage, type HostRequest } from './protocol';
+import { metricsOf } from '../../engine/operations/metrics/engineMetrics';
 
 /**
  * The engine's own process (a child_process.fork child for serve, an Electron utility process for the
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     engine = await Engine.open({
       workspacePath,
       restarts: Number(process.env[ENV_RESTARTS] ?? 0),
+      scheduler: true,
       allowWrite: Array.isArray(allowWrite) ? allowWrite.filter((d): d is string => typeof d === 'string') : [],
     });
   } catch (err) {
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
     setImmediate(() => process.exit(1));
     return;
   }
+  // Job counts and durations start with the engine, not at the first scrape.
+  metricsOf(engine);
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;

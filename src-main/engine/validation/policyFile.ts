@@ -1,8 +1,8 @@
-import { Document, isMap, isScalar, parseDocument } from 'yaml';
-import { z } from 'zod';
-import { BullpenError } from '../../shared/errors';
+import { Document, isMap, isScalar } from 'yaml';
 import { type GateName, gateLabels, type ValidationPolicy, validationPolicySchema } from '../../shared/validationPolicy';
-import { editDistance } from '../../shared/editDistance';
+import { policyObject, policyText, type PolicyKind } from '../policies/policyText';
+
+export { closestKey } from '../policies/policyText';
 
 /**
  * The validation policy as people write it: YAML or JSON (JSON is read by the same YAML parser, so one
@@ -28,145 +28,21 @@ const GATE_HINTS: Record<GateName, string> = {
   overfitting: 'probability of backtest overfitting ≤ maxPbo and deflated Sharpe ≥ minDeflatedSharpe',
 };
 
-type Path = readonly PropertyKey[];
-
-function pathText(path: Path): string {
-  return path.length ? path.map(String).join('.') : '(top level)';
-}
-
-/** Optional, default and nullable wrappers removed, to reach the object whose keys are allowed. */
-function unwrap(schema: z.ZodType): z.ZodType {
-  let s = schema;
-  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
-  return s;
-}
-
-/** The keys the policy schema allows at a path ([] for the top level); null where the path is not an object. */
-export function allowedKeysAt(path: Path): string[] | null {
-  let s: z.ZodType = validationPolicySchema;
-  for (const key of path) {
-    const o = unwrap(s);
-    if (!(o instanceof z.ZodObject)) return null;
-    const shape = o.shape as Record<string, z.ZodType>;
-    if (!Object.hasOwn(shape, String(key))) return null;
-    s = shape[String(key)];
-  }
-  const o = unwrap(s);
-  return o instanceof z.ZodObject ? Object.keys(o.shape) : null;
-}
-
-/** Shortest word, or shared beginning, that counts as a near miss ("drawdown" in "maxDrawdown", "closing" for "close"). */
-const MIN_CONTAINED_LENGTH = 4;
-
-/**
- * The allowed word a mistyped one most likely meant: the closest by edit distance (ignoring case, and
- * underscores so snake_case finds camelCase) when at most a third of the word differs, else one that contains
- * it or that it contains, else one that starts with the same four letters; null when nothing is close enough.
- */
-export function closestKey(word: string, allowed: readonly string[]): string | null {
-  const norm = (s: string): string => s.toLowerCase().replace(/[_-]/g, '');
-  const w = norm(word);
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const a of allowed) {
-    const d = editDistance(w, norm(a));
-    if (d < bestDistance) [best, bestDistance] = [a, d];
-  }
-  if (best !== null && bestDistance <= Math.max(1, Math.floor(w.length / 3))) return best;
-  if (w.length < MIN_CONTAINED_LENGTH) return null;
-  const contained = allowed.find((a) => norm(a).includes(w) || w.includes(norm(a)));
-  if (contained) return contained;
-  return allowed.find((a) => commonPrefix(w, norm(a)) >= MIN_CONTAINED_LENGTH) ?? null;
-}
-
-function commonPrefix(a: string, b: string): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
-}
-
-function valueAt(value: unknown, path: Path): unknown {
-  let v = value;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
-}
-
-interface Problem {
-  path: string;
-  message: string;
-}
-
-function problemsOf(issue: z.core.$ZodIssue, value: unknown): Problem[] {
-  if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeysAt(issue.path) ?? [];
-    return issue.keys.map((key) => {
-      const path = pathText([...issue.path, key]);
-      const near = closestKey(key, allowed);
-      const where = issue.path.length ? `under ${pathText(issue.path)}` : 'at the top level';
-      return {
-        path,
-        message: near
-          ? `\`${path}\` is not a policy key: did you mean \`${near}\`?`
-          : `\`${path}\` is not a policy key (allowed ${where}: ${allowed.join(', ')})`,
-      };
-    });
-  }
-  const path = pathText(issue.path);
-  const where = issue.path.length ? `\`${path}\`` : 'the top level';
-  if (issue.code === 'invalid_value') {
-    const given = valueAt(value, issue.path);
-    const options = issue.values.map(String);
-    const near = typeof given === 'string' ? closestKey(given, options) : null;
-    const hint = near ? `: did you mean \`${near}\`?` : '';
-    return [{ path, message: `${where} must be one of ${options.join(', ')}, got ${JSON.stringify(given)}${hint}` }];
-  }
-  return [{ path, message: `${where}: ${issue.message.replace(/^Invalid input: /, '')}` }];
-}
-
-function policyError(source: string, problems: Problem[], extra: Record<string, unknown> = {}): BullpenError {
-  return new BullpenError('input', POLICY_INVALID, `invalid validation policy in ${source}: ${problems.map((p) => p.message).join('; ')}`, {
-    source,
-    path: problems[0]?.path ?? null,
-    problems: problems.map((p) => ({ path: p.path, message: p.message })),
-    ...extra,
-  });
-}
+const VALIDATION_POLICY: PolicyKind<typeof validationPolicySchema> = {
+  schema: validationPolicySchema,
+  code: POLICY_INVALID,
+  label: 'validation policy',
+  emptyHint: 'write the gates to change (e.g. `gates: {roi: {min: 0.02}}`), or `{}` for the defaults',
+};
 
 /** Checks a policy given as an object (an API input, a parsed file) and fills in the defaults; the same errors as a file. */
 export function policyFromObject(value: unknown, source: string): ValidationPolicy {
-  const parsed = validationPolicySchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  // Unknown keys first: a typo there often explains the other messages.
-  const issues = [...parsed.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
-  throw policyError(
-    source,
-    issues.flatMap((i) => problemsOf(i, value)),
-  );
+  return policyObject(VALIDATION_POLICY, value, source);
 }
 
 /** Reads a policy file's text (YAML or JSON); refuses malformed text, an empty file and anything the schema refuses. */
 export function parseValidationPolicy(text: string, source: string): ValidationPolicy {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const at = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
-    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw policyError(source, [{ path: '(file)', message: `not valid YAML or JSON${at}: ${first}` }], {
-      line: e.linePos?.[0].line ?? null,
-    });
-  }
-  const value: unknown = doc.toJS();
-  if (value === null || value === undefined)
-    throw policyError(source, [
-      {
-        path: '(file)',
-        message: 'the policy is empty: write the gates to change (e.g. `gates: {roi: {min: 0.02}}`), or `{}` for the defaults',
-      },
-    ]);
-  return policyFromObject(value, source);
+  return policyText(VALIDATION_POLICY, text, source);
 }
 
 /** The policy as commented YAML, each gate on one line, for showing and editing; parseValidationPolicy reads it back unchanged. */

@@ -8,6 +8,7 @@ import { asStored, count, isoDate, measured } from './numbers';
 import { validateResultSchema } from './validation';
 import { exportMlflowResultSchema } from './export';
 import { sweepSummarySchema } from './sweep';
+import { replayResultSchema } from './operations';
 
 /** `ml.train`: the run and model it recorded, and the metrics on the rows they were measured on. */
 export const trainResultSchema = z.object({
@@ -129,6 +130,7 @@ export const jobResultSchemas = {
   'ml.validate': validateResultSchema,
   'export.mlflow': exportMlflowResultSchema,
   'ml.optimize': sweepSummarySchema,
+  'deploy.replay': replayResultSchema,
   'features.materialize': materializeResultSchema,
   'demo.build': demoBuildResultSchema,
   demo: demoJobResultSchema,

@@ -461,6 +461,8 @@ describe('every op that names files asks the path policy', () => {
     'ml.policy.set': { file: '/etc/passwd' },
     'ml.optimize': { target: 'home_win', features: 'default', trials: 2, space: '/etc/passwd' },
     'ml.sweeps.export': { id: 'any', out: '/etc/bullpen-journal.jsonl' },
+    'deploy.start': { model: 'any', policy: '/etc/passwd' },
+    'deploy.replay': { model: 'any', season: 2016, policy: '/etc/passwd' },
   };
   let tmp: Awaited<ReturnType<typeof tempWorkspace>>;
   let engine: Engine;

@@ -115,6 +115,7 @@ describe('one schema per job result: the contract, the engine and every reader a
       | 'demo.build'
       | 'jobs.runDemo'
       | 'export.mlflow'
+      | 'deploy.replay'
     >();
     expectTypeOf<ResultOf<(typeof contract)['ml.runs.list']>>().toBeNever();
   });

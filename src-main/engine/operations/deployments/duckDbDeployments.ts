@@ -190,9 +190,11 @@ export class DuckDbDeployments implements DeploymentService {
   /** The active deployment of that name in the scope, else its latest stopped one. */
   async get(name: string, scope: Scope): Promise<Deployment> {
     const row = await this.deps.workspace.one<DeploymentRow>(
-      `SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE (name = ? OR id = ?) AND replay_id IS NOT DISTINCT FROM ?::VARCHAR
+      // A replay's one deployment (named replay-SEASON) is also found by the model it replayed.
+      `SELECT ${DEPLOYMENT_COLUMNS} FROM deployments
+       WHERE (name = ? OR id = ? OR (replay_id IS NOT NULL AND (model_name = ? OR source_model = ?))) AND replay_id IS NOT DISTINCT FROM ?::VARCHAR
        ORDER BY status = 'active' DESC, created_at DESC LIMIT 1`,
-      [name, name, scope.replayId],
+      [name, name, name, name, scope.replayId],
     );
     if (!row) throw deploymentNotFound(name);
     return toDeployment(row);

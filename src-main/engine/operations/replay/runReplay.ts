@@ -6,6 +6,7 @@ import { DEFAULT_OPS_POLICY, type OpsPolicy } from '../../../shared/operations/o
 import type { Deployment, LoggedPrediction, ReplayResult } from '../../../shared/results/operations';
 import type { EngineDeps } from '../../engineDeps';
 import type { JobContext } from '../../jobs/jobContext';
+import type { JobSpec } from '../../jobs/jobSpec';
 import { liveClock, ReplayClock } from '../clock';
 import type { DeploymentService, Scope } from '../operationsTypes';
 import type { CheckOutcome } from '../monitoring/duckDbMonitoring';
@@ -223,13 +224,9 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
   }
 }
 
-/**
- * `deploy.replay` as a job. Not yet typed as JobSpec<…, 'deploy.replay'>: the kind joins the job result
- * schemas when the deploy ops are registered (the lead's step), and the handler passes the deps with the
- * deployment and monitoring services.
- */
-export const replayJob = {
-  kind: 'deploy.replay' as const,
-  precheck: (deps: Pick<EngineDeps, 'workspace' | 'models' | 'registry'>, input: ReplayInput) => precheckReplay(deps, input),
-  run: (deps: ReplayDeps, input: ReplayInput, ctx: JobContext) => runReplay(deps, input, ctx),
+/** `deploy.replay` as a job: refusals (unknown model, a season without games) before it starts. */
+export const replayJob: JobSpec<EngineDeps, ReplayInput, 'deploy.replay'> = {
+  kind: 'deploy.replay',
+  precheck: (deps, input) => precheckReplay(deps, input),
+  run: (deps, input, ctx) => runReplay(deps, input, ctx),
 };
