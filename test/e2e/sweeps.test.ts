@@ -9,7 +9,10 @@ const JOB_TIMEOUT_MS = 240_000;
 /** A sweep and a training on a busy two-core machine: longer than vitest's default per test. */
 const TEST_TIMEOUT_MS = 300_000;
 const SWEEP = 'e2e-sweep';
-const TRIALS = 6;
+/** Enough trials to outlast several of the live view's one-second reads on an idle machine. */
+const TRIALS = 30;
+/** Enough trials that the sweep is still running when the page cancels it, on a fast or a loaded machine. */
+const RESUME_TRIALS = 20;
 
 /** What the page showed of the sweep at one moment, recorded on every change of the page. */
 interface Seen {
@@ -212,7 +215,7 @@ describe.skipIf(!hasChromium())('Sweeps screen (serve mode, headless Chromium)',
       const started = await apiCall(wb.serve, 'ml.optimize', {
         target: 'home_win',
         features: 'default',
-        trials: TRIALS,
+        trials: RESUME_TRIALS,
         sampler: 'tpe',
         workers: 1,
         splits: 3,
@@ -222,10 +225,20 @@ describe.skipIf(!hasChromium())('Sweeps screen (serve mode, headless Chromium)',
         name: 'e2e-resume',
       });
       expect(started.state).not.toBe('failed');
+      // A trial finished while the sweep still runs (read over the API, so a slow page cannot miss the moment).
+      const deadline = Date.now() + JOB_TIMEOUT_MS;
+      let seen: { status: string; completed: number } | null = null;
+      while (Date.now() < deadline) {
+        seen = await apiCall(wb.serve, 'ml.sweeps.show', { id: 'e2e-resume' }).catch(() => null);
+        if (seen && (seen.status !== 'running' || seen.completed >= 1)) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(seen, 'the sweep was still running with a finished trial').toMatchObject({ status: 'running' });
+      expect(seen?.completed).toBeGreaterThanOrEqual(1);
       await wb.openScreen('sweeps');
       await page.waitForSelector('[data-testid="screen-sweeps"][data-loaded="true"]');
       await page.click('[data-testid="sweep-row"][data-name="e2e-resume"] [data-testid="sweep-open"]');
-      // Running with at least one trial finished: cancel it with the job's own Cancel.
+      // The page shows it running with that trial: cancel it with the job's own Cancel.
       await page.waitForFunction(
         () => {
           const d = document.querySelector<HTMLElement>('[data-testid="sweep-detail"]');
@@ -241,7 +254,7 @@ describe.skipIf(!hasChromium())('Sweeps screen (serve mode, headless Chromium)',
       const before = await apiCall(wb.serve, 'ml.sweeps.trials', { id: 'e2e-resume' });
       const kept = before.trials.filter((t) => t.state === 'complete');
       expect(kept.length).toBeGreaterThanOrEqual(1);
-      expect(kept.length).toBeLessThan(TRIALS);
+      expect(kept.length).toBeLessThan(RESUME_TRIALS);
       expect(await page.isEnabled('[data-testid="sweep-resume"]')).toBe(true);
       expect(await page.textContent('[data-testid="sweep-resume-why"]')).toMatch(/finished trials are kept/);
       await screenshot(page, 'sweeps-cancelled');
@@ -250,7 +263,7 @@ describe.skipIf(!hasChromium())('Sweeps screen (serve mode, headless Chromium)',
       await page.waitForSelector('[data-testid="sweep-live"]');
       await page.waitForSelector('[data-testid="sweep-detail"][data-status="completed"]', { timeout: JOB_TIMEOUT_MS });
       const after = await apiCall(wb.serve, 'ml.sweeps.trials', { id: 'e2e-resume' });
-      expect(after.trials.filter((t) => t.state !== 'running')).toHaveLength(TRIALS);
+      expect(after.trials.filter((t) => t.state !== 'running')).toHaveLength(RESUME_TRIALS);
       // Every trial that had completed is there unchanged: same parameters, same values.
       for (const t of kept) {
         const again = after.trials.find((a) => a.number === t.number);
@@ -260,7 +273,7 @@ describe.skipIf(!hasChromium())('Sweeps screen (serve mode, headless Chromium)',
           state: 'complete',
         });
       }
-      await page.waitForSelector(`[data-testid="sweep-trials"][data-finished="${TRIALS}"]`);
+      await page.waitForSelector(`[data-testid="sweep-trials"][data-finished="${RESUME_TRIALS}"]`);
       expect(await page.isDisabled('[data-testid="sweep-resume"]')).toBe(true);
       expect(await wb.cspViolations()).toEqual([]);
     },
