@@ -14,6 +14,11 @@ const SEASON = 2012;
 const DAYS = 24;
 /** Tight enough that per-feature drift fires on the demo's windows, so there are alerts to show and acknowledge. */
 const TIGHT_POLICY = 'featureDrift: { default: { method: psi, threshold: 0.02 } }';
+/**
+ * The live deployment scores a past season: its reference is named, since by default a live check (on the
+ * wall clock's year) takes every finished season after training as the reference, the scored one included.
+ */
+const LIVE_POLICY = `${TIGHT_POLICY}\nreference: { source: seasons, seasons: '2011' }`;
 
 /** The JSON a data attribute of the page holds. */
 async function dataJson<T>(wb: Workbench, selector: string, attribute: string): Promise<T> {
@@ -64,14 +69,15 @@ describe.skipIf(!hasChromium())('Monitoring screen (serve mode, headless Chromiu
       // Deploy version 1 from the page under a tight drift policy.
       await page.selectOption('[data-testid="mon-deploy-model"]', `${MODEL}:1`);
       await page.fill('[data-testid="mon-deploy-name"]', 'live');
-      await page.click('[data-testid="mon-deploy-card"] summary:has-text("Operations policy")');
-      await page.fill('[data-testid="mon-deploy-policy"]', TIGHT_POLICY);
+      await page.click('[data-testid="mon-deploy-policy-open"]');
+      await page.fill('[data-testid="mon-deploy-policy"]', LIVE_POLICY);
       await page.click('[data-testid="mon-deploy"]');
       await page.waitForSelector('[data-testid="mon-deployment"][data-name="live"][data-status="active"]');
       await page.waitForSelector('[data-testid="mon-detail"][data-kind="live"][data-name="live"][data-status="active"]');
       const [deployed] = await apiCall(wb.serve, 'deploy.list', { all: true });
       expect(deployed).toMatchObject({ name: 'live', modelName: MODEL, version: 1, status: 'active' });
       expect(deployed.policy.featureDrift.default).toEqual({ method: 'psi', threshold: 0.02 });
+      expect(deployed.policy.reference).toEqual({ source: 'seasons', seasons: '2011' });
       expect(await page.textContent('[data-testid="mon-model"]')).toBe(`${MODEL}:1`);
       // Nothing logged yet: the check says why it waits.
       expect(await page.isDisabled('[data-testid="mon-check-now"]')).toBe(true);
@@ -125,6 +131,12 @@ describe.skipIf(!hasChromium())('Monitoring screen (serve mode, headless Chromiu
       const shownIds = await page.$$eval('[data-testid="mon-alert"]', (rows) => rows.map((r) => (r as HTMLElement).dataset.alertId));
       expect(shownIds).toEqual(alerts.map((a) => a.id));
       expect(await page.textContent('[data-testid="mon-actor"]')).toBe(USER);
+      // Every alert the check opened was announced to the page as an engine event (the desktop shell shows them as OS notifications).
+      expect(alerts.length).toBeGreaterThan(3);
+      await page.waitForSelector(`[data-testid="mon-notices-more"]:has-text("${alerts.length - 3} more")`);
+      const noticed = await page.$$eval('[data-testid="mon-notice"]', (rows) => rows.map((r) => (r as HTMLElement).dataset.alertId));
+      expect(noticed).toHaveLength(3);
+      for (const id of noticed) expect(shownIds).toContain(id);
       const target = alerts[0];
       const row = page.locator(`[data-testid="mon-alert"][data-alert-id="${target.id}"]`);
       await row.locator('[data-testid="mon-ack"]').click();
@@ -153,7 +165,7 @@ describe.skipIf(!hasChromium())('Monitoring screen (serve mode, headless Chromiu
       await page.selectOption('[data-testid="mon-replay-season"]', String(SEASON));
       await page.fill('[data-testid="mon-replay-from"]', dates[0]);
       await page.fill('[data-testid="mon-replay-to"]', dates[DAYS - 1]);
-      await page.click('section:has([data-testid="mon-replay-start"]) summary:has-text("Operations policy")');
+      await page.click('[data-testid="mon-replay-policy-open"]');
       await page.fill('[data-testid="mon-replay-policy"]', TIGHT_POLICY);
       // A range that ends before it starts is refused on the page, with the reason.
       await page.fill('[data-testid="mon-replay-to"]', `${SEASON}-01-01`);

@@ -11,6 +11,7 @@ import { RunService } from './runs/runService.svelte';
 import { ValidationService } from './validation/validationService.svelte';
 import { RegistryService } from './registry/registryService.svelte';
 import { SweepService } from './sweeps/sweepService.svelte';
+import { MonitoringService } from './monitoring/monitoringService.svelte';
 import { WorkspaceService } from './workspace/workspaceService.svelte';
 
 /**
@@ -28,6 +29,7 @@ export interface AppContext extends ServiceDeps {
   validations: ValidationService;
   registry: RegistryService;
   sweeps: SweepService;
+  monitoring: MonitoringService;
 }
 
 /** Builds the services once per window; they live as long as it does and keep their answers between screens. */
@@ -45,6 +47,7 @@ export function createAppContext(client: BullpenClient): AppContext {
     validations: new ValidationService(deps),
     registry: new RegistryService(deps),
     sweeps: new SweepService(deps),
+    monitoring: new MonitoringService(deps),
   };
 }
 

@@ -65,6 +65,13 @@ export const screens: ScreenDef[] = [
     subtitle: 'Model versions and their stages: approvals and the gates before staging and production, rollback, and the audit trail.',
     load: () => import('./RegistryScreen.svelte'),
   },
+  {
+    id: 'monitoring',
+    title: 'Monitoring',
+    subtitle:
+      'Deployed models: drift of their features and predictions, realized and estimated performance, data quality, alerts; and replays of past seasons.',
+    load: () => import('./MonitoringScreen.svelte'),
+  },
 ];
 
 export const defaultScreenId = 'workspace';
