@@ -10,8 +10,6 @@ import type { HandlersFor } from './handler';
 /** Every live op reads the wall clock; a read of a replay's rows (`--replay ID`) reads them under that replay's id. */
 const scopeOf = (input: { replay?: string }): Scope => ({ replayId: input.replay ?? null, clock: liveClock });
 const LIVE: Scope = { replayId: null, clock: liveClock };
-/** A season's log (about 2,430 games) with corrections: enough to count every row of one deployment. */
-const COUNT_LIMIT = 100_000;
 
 export const deployHandlers: HandlersFor<keyof typeof deployOps> = {
   'deploy.start': async (input, engine, caller) => {
@@ -25,19 +23,12 @@ export const deployHandlers: HandlersFor<keyof typeof deployOps> = {
   'deploy.list': async (input, engine) => engine.deployments.list(input),
   'deploy.show': async (input, engine) => {
     const deployment = await engine.deployments.get(input.name, LIVE);
-    const [checks, firing, logged] = await Promise.all([
+    const [checks, firing, counts] = await Promise.all([
       engine.monitoring.checks(deployment.id, LIVE, 1),
       engine.monitoring.alerts({ deploymentId: deployment.id, status: 'firing', limit: 200 }, LIVE),
-      engine.deployments.predictions(deployment.id, LIVE, { limit: COUNT_LIMIT }),
+      engine.deployments.counts(deployment.id, LIVE),
     ]);
-    const predictions = logged.filter((p) => p.kind === 'prediction');
-    return {
-      deployment,
-      lastCheck: checks[0] ?? null,
-      firing,
-      predictions: predictions.length,
-      settled: predictions.filter((p) => p.outcome !== null).length,
-    };
+    return { deployment, lastCheck: checks[0] ?? null, firing, ...counts };
   },
   'deploy.stop': async (input, engine) => {
     const deployment = await engine.deployments.stop(input.name, LIVE);
@@ -83,7 +74,7 @@ export const deployHandlers: HandlersFor<keyof typeof deployOps> = {
     const deploymentId = input.name !== undefined ? (await engine.deployments.get(input.name, scope)).id : undefined;
     return engine.monitoring.alerts({ deploymentId, status: input.status, limit: input.limit }, scope);
   },
-  'deploy.alerts.ack': async (input, engine) => engine.monitoring.acknowledge(input.id, await engine.settings.actor(), LIVE),
+  'deploy.alerts.ack': async (input, engine) => engine.monitoring.acknowledge(input.id, await engine.settings.actor(), scopeOf(input)),
   'deploy.replay': async (input, engine, caller) => {
     const file = input.policy !== undefined ? engine.files.readable(input.policy, caller, '--policy') : undefined;
     const { policy, policyText } = await readOpsPolicy({ file, text: input.policyText });

@@ -12,6 +12,23 @@ export const monitorResultSchema = z.object({
   threshold: z.number(),
   status: monitorStatusSchema,
   explanation: z.string(),
+  // The figures a check keeps beside the value (runMonitors' stored extras), for the Monitoring screen.
+  /** A feature's drift method. */
+  method: z.string().optional(),
+  /** Every drift statistic of a feature (psi, ks, ksPValue, …, and ksMethod: exact or asymptotic), or of the predictions. */
+  statistics: z.record(z.string(), z.union([measured, z.string()])).optional(),
+  /** A performance metric over the reference and over the rolling window; a CBPE metric's reference. */
+  reference: measured.optional(),
+  current: measured.optional(),
+  /** Bootstrap interval of the relative drop. */
+  degradationCi: z.tuple([measured, measured]).nullable().optional(),
+  /** A CBPE metric's estimate and its interval. */
+  estimate: measured.optional(),
+  interval: z.tuple([measured, measured]).nullable().optional(),
+  /** Games counted (a number, or per side). */
+  n: z.unknown().optional(),
+  /** Prediction drift: the shares of the reference's and the window's predictions in the reference's deciles. */
+  bins: z.array(z.object({ label: z.string(), reference: z.number(), current: z.number() })).optional(),
 });
 
 export const deploymentSchema = z.object({

@@ -125,6 +125,14 @@ describe('bullpen deploy (built CLI): start, predict, check, show, stop and repl
     const log = bullpen(['deploy', 'predictions', 'ops-model', '--replay', result.replayId, '--limit', '100000', ...ws]);
     expect(log.code, log.stderr).toBe(0);
     expect((log.json as unknown[]).length).toBe(result.predictions);
+    // Every check's results pass the output contract with the figures the Monitoring screen draws.
+    const checks = bullpen(['deploy', 'checks', 'ops-model', '--replay', result.replayId, '--limit', '5000', ...ws]);
+    expect(checks.code, checks.stderr).toBe(0);
+    const parsedChecks = (checks.json as unknown[]).map((c) => monitorCheckSchema.parse(c));
+    expect(parsedChecks).toHaveLength(result.days);
+    const drift = parsedChecks.flatMap((c) => c.results).filter((r) => r.monitor === 'featureDrift' && r.statistics);
+    expect(drift.length).toBeGreaterThan(0);
+    for (const r of drift) expect(r.statistics?.psi).toBe(r.method === 'psi' ? r.value : r.statistics?.psi);
     const alerts = bullpen(['deploy', 'alerts', '--replay', result.replayId, '--limit', '5000', ...ws]);
     expect(alerts.code, alerts.stderr).toBe(0);
     const parsed = (alerts.json as unknown[]).map((a) => alertSchema.parse(a));

@@ -303,4 +303,28 @@ describe('desktop notification hook', () => {
       urgency: 'normal',
     });
   });
+
+  it('gathers the alerts of one check: a few are shown each, more than three become one summary per deployment', async () => {
+    const shown: DesktopNotice[] = [];
+    const desktop = desktopNotificationListener(
+      async (deploymentId) => ({ deployment: deploymentId === 'dep-1' ? 'moneyline' : 'totals', desktop: true }),
+      (notice) => shown.push(notice),
+    );
+    const features = ['f1', 'f2', 'f3', 'f4', 'f5'];
+    for (const [i, f] of features.entries())
+      desktop.listener({ ...alert, id: `a-${i}`, subject: f, severity: i === 3 ? 'alert' : 'warn' }, 'opened');
+    desktop.listener({ ...alert, id: 'b-0', deploymentId: 'dep-2' }, 'opened');
+    desktop.listener({ ...alert, id: 'b-1', deploymentId: 'dep-2', subject: 'other' }, 'opened');
+    await desktop.idle();
+    const summary = shown.find((n) => n.deploymentId === 'dep-1');
+    expect(shown.filter((n) => n.deploymentId === 'dep-1')).toHaveLength(1);
+    expect(summary).toMatchObject({ title: 'Bullpen: 5 alerts on moneyline', urgency: 'critical', alertId: 'a-0' });
+    expect(summary?.body.split('\n')).toEqual([
+      'featureDrift (f1)',
+      'featureDrift (f2)',
+      'featureDrift (f3)',
+      'and 2 more: open the Monitoring screen',
+    ]);
+    expect(shown.filter((n) => n.deploymentId === 'dep-2').map((n) => n.alertId)).toEqual(['b-0', 'b-1']);
+  });
 });

@@ -121,7 +121,7 @@ export const deployOps = {
   'deploy.alerts.ack': defineOp({
     kind: 'command',
     summary: 'Acknowledge an alert (recorded with the configured user)',
-    input: z.object({ id: z.string().min(1) }).strict(),
+    input: z.object({ id: z.string().min(1), replay: z.string().optional().describe("a replay's alert: the replay id") }).strict(),
     output: alertSchema,
     cli: { path: ['deploy', 'ack'], positionals: ['id'], help: 'acknowledge an alert: ID' },
   }),

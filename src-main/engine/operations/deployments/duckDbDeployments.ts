@@ -499,6 +499,19 @@ export class DuckDbDeployments implements DeploymentService {
    * has a result and is dated before the clock's day (a game is over by the end of its date). Rows logged
    * after the clock's time are not shown either. Newest first.
    */
+  /** How many predictions (not corrections) the log holds, and how many of their games have a result known at the clock's time. */
+  async counts(deploymentId: string, scope: Scope): Promise<{ predictions: number; settled: number }> {
+    const now = scope.clock.now();
+    const row = await this.deps.workspace.one<{ predictions: bigint | number; settled: bigint | number }>(
+      `SELECT count(*) AS predictions, count(*) FILTER (WHERE g.home_score IS NOT NULL AND g.date < $day::DATE) AS settled
+       FROM prediction_log l LEFT JOIN games g ON g.game_id = l.game_id
+       WHERE l.deployment_id = $deployment AND l.replay_id IS NOT DISTINCT FROM $replay::VARCHAR AND l.kind = 'prediction'
+         AND l.predicted_at <= $now::TIMESTAMPTZ`,
+      { deployment: deploymentId, replay: scope.replayId, day: now.toISOString().slice(0, 10), now: now.toISOString() },
+    );
+    return { predictions: Number(row?.predictions ?? 0), settled: Number(row?.settled ?? 0) };
+  }
+
   private async readLog(
     deploymentId: string,
     scope: Scope,

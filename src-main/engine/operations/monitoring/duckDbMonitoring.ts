@@ -214,7 +214,10 @@ export class DuckDbMonitoring implements MonitoringService {
     const freshness = scope.clock.kind === 'live' && to ? await this.freshness(deployment, reference, at) : null;
     let phase = null;
     let driftNote: string | null = null;
-    if (!to || !from || !opening) driftNote = 'no predictions yet';
+    if (!to || !from || !opening)
+      driftNote = everything.length
+        ? `all ${everything.length} logged predictions are of games in the reference (${reference.description}): the window holds games outside it`
+        : 'no predictions yet';
     else if (inDrift.length < MIN_DRIFT_GAMES)
       driftNote = `${inDrift.length} games in the window ${from}..${to}; drift is judged from ${MIN_DRIFT_GAMES} games (below that the statistics' own noise nears their thresholds)`;
     else {

@@ -18,6 +18,7 @@ import {
   type MonitorStatus,
   type OutOfRangeResult,
   type PerformanceSample,
+  type PsiResult,
   type UnscoredInput,
 } from '../../../../src-workers/compute/monitoring';
 import type { OpsPolicy } from '../../../shared/operations/opsPolicy';
@@ -129,8 +130,9 @@ function stored(r: MonitorResult): MonitorResult {
     if (v !== undefined && (typeof v !== 'object' || v === null || k !== 'estimate')) out[k] = v;
   }
   if (r.monitor === 'predictionDrift' && 'psi' in extra) {
-    const p = extra as unknown as { psi: { value: number | null }; ks: { pValue: number | null } };
+    const p = extra as unknown as { psi: PsiResult; ks: { pValue: number | null } };
     out.statistics = { psi: p.psi.value, ks: r.value, ksPValue: p.ks.pValue };
+    out.bins = p.psi.bins.map(({ label, reference, current }) => ({ label, reference, current }));
   }
   return out as unknown as MonitorResult;
 }
