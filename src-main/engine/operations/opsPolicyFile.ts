@@ -17,6 +17,8 @@ const OPERATIONS_POLICY: PolicyKind<typeof opsPolicySchema> = {
 export function parseOpsPolicy(text: string, source: string): OpsPolicy {
   const policy = policyText(OPERATIONS_POLICY, text, source);
   validateSchedule(policy.schedule.checks, policy.schedule.timezone, 'schedule.checks');
+  const weekly = policy.retraining.triggers.schedule;
+  validateSchedule(weekly.cron, weekly.timezone, 'retraining.triggers.schedule.cron');
   return policy;
 }
 
