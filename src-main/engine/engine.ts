@@ -171,16 +171,14 @@ export class Engine implements EngineDeps {
     const services = { deployments: this.deployments, monitoring: this.monitoring };
     await scheduleDeploymentChecks(scheduler, services, { replayId: null, clock: liveClock });
     // The catch-up runs in the background: an engine is ready before a missed check has finished.
-    void scheduler
-      .start()
-      .catch((err: unknown) =>
-        this.emit({
-          type: 'log',
-          level: 'warn',
-          message: `scheduler catch-up failed: ${(err as Error).message}`,
-          at: new Date().toISOString(),
-        }),
-      );
+    void scheduler.start().catch((err: unknown) =>
+      this.emit({
+        type: 'log',
+        level: 'warn',
+        message: `scheduler catch-up failed: ${(err as Error).message}`,
+        at: new Date().toISOString(),
+      }),
+    );
   }
 
   /** A deployment started or stopped: its live check is (un)scheduled in a long-lived engine. */
