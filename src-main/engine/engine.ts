@@ -27,6 +27,7 @@ import { DuckDbSweeps } from './sweeps/duckDbSweeps';
 import type { SweepStorage } from './sweeps/sweepStorage';
 import { DuckDbDeployments } from './operations/deployments/duckDbDeployments';
 import { DuckDbMonitoring } from './operations/monitoring/duckDbMonitoring';
+import { DuckDbRetraining } from './operations/retraining/retrainStore';
 import { attachAlertNotifiers, type AlertNotifiers } from './operations/alerts/alertNotifiers';
 import { Scheduler } from './operations/scheduler/scheduler';
 import { DuckDbScheduleStore } from './operations/scheduler/scheduleStore';
@@ -95,6 +96,8 @@ export class Engine implements EngineDeps {
   readonly deployments: DuckDbDeployments;
   /** Monitoring checks and alerts of deployments. */
   readonly monitoring: DuckDbMonitoring;
+  /** The retraining history of deployments. */
+  readonly retraining: DuckDbRetraining;
   /** The live checks' scheduler, in a long-lived engine only (EngineOptions.scheduler). */
   private scheduler: Scheduler | null = null;
   private readonly notifiers: AlertNotifiers;
@@ -121,6 +124,7 @@ export class Engine implements EngineDeps {
     this.sweeps = new DuckDbSweeps(workspace);
     this.deployments = new DuckDbDeployments({ workspace, pool, models: this.models, registry: this.registry });
     this.monitoring = new DuckDbMonitoring(this, this.deployments);
+    this.retraining = new DuckDbRetraining(workspace, () => jobManager.liveIds());
     this.notifiers = attachAlertNotifiers(this.monitoring, workspace, {
       desktop: (notice) => this.emit({ type: 'notification', ...notice }),
       log: (level, message) => this.emit({ type: 'log', level, message, at: new Date().toISOString() }),

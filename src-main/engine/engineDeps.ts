@@ -11,6 +11,7 @@ import type { Workspace } from './workspace/workspace';
 import type { SweepStorage } from './sweeps/sweepStorage';
 import type { DeploymentService, MonitoringService } from './operations/operationsTypes';
 import type { ReplayMonitoring } from './operations/replay/runReplay';
+import type { DuckDbRetraining } from './operations/retraining/retrainStore';
 
 /**
  * What the engine's stages work with: the workspace (matrices and prechecks read games through it), the
@@ -32,4 +33,6 @@ export interface EngineDeps {
   deployments: DeploymentService;
   /** Checks and alerts; a replay also prepares references and records unscored games through it. */
   monitoring: MonitoringService & ReplayMonitoring;
+  /** The retraining history (the pipeline and its triggers are in operations/retraining). */
+  retraining: DuckDbRetraining;
 }

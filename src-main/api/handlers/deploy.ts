@@ -3,6 +3,7 @@ import { predictResult } from '../../engine/operations/deployments/predictResult
 import { readOpsPolicy } from '../../engine/operations/opsPolicyFile';
 import type { Scope } from '../../engine/operations/operationsTypes';
 import { replayJob } from '../../engine/operations/replay/runReplay';
+import { retrainJob } from '../../engine/operations/retraining/pipeline';
 import { BullpenError } from '../../shared/errors';
 import type { deployOps } from '../contract/ops/deploy';
 import type { HandlersFor } from './handler';
@@ -75,6 +76,18 @@ export const deployHandlers: HandlersFor<keyof typeof deployOps> = {
     return engine.monitoring.alerts({ deploymentId, status: input.status, limit: input.limit }, scope);
   },
   'deploy.alerts.ack': async (input, engine) => engine.monitoring.acknowledge(input.id, await engine.settings.actor(), scopeOf(input)),
+  'deploy.retrain': async (input, engine) =>
+    engine.startJob(retrainJob, {
+      deployment: input.name,
+      trigger: 'manual',
+      reason: `started by hand by ${await engine.settings.actor()}`,
+      ...(input.challenger !== undefined ? { challenger: input.challenger } : {}),
+    }),
+  'deploy.history': async (input, engine) => {
+    const scope = scopeOf(input);
+    const deployment = await engine.deployments.get(input.name, scope);
+    return { retrains: await engine.retraining.history(deployment.id, scope.replayId, input.limit) };
+  },
   'deploy.replay': async (input, engine, caller) => {
     const file = input.policy !== undefined ? engine.files.readable(input.policy, caller, '--policy') : undefined;
     const { policy, policyText } = await readOpsPolicy({ file, text: input.policyText });

@@ -41,6 +41,11 @@ export interface DeploymentService {
   predictions(deploymentId: string, scope: Scope, options: { from?: string; to?: string; limit: number }): Promise<LoggedPrediction[]>;
   /** Appends a correction of logged row `seq` (a new row pointing at it, with its reason); no row is ever updated. */
   correct(seq: number, p: number, reason: string, via: PredictionVia, scope: Scope): Promise<LoggedPrediction>;
+  /**
+   * Makes an active deployment serve another model from now on (a retraining promoted a new production
+   * version, or a replay's retraining won): the same deployment, log and checks; rows logged from now carry the new model.
+   */
+  serve(name: string, binding: { version: number | null; sourceModel: string }, scope: Scope): Promise<Deployment>;
   /** Scores games a games import just brought in as scheduled, with every active live deployment (never throws). */
   onScheduledGamesImported(gameIds: string[]): Promise<{ deployment: string; scored: number; unscored: number; error: string | null }[]>;
   /** The same for the scheduled games of one games import (its `importId`): the call after `data.importGames`. */

@@ -9,3 +9,4 @@ export * from './validation';
 export * from './export';
 export * from './sweep';
 export * from './operations';
+export * from './retraining';

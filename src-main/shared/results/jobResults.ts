@@ -9,6 +9,7 @@ import { validateResultSchema } from './validation';
 import { exportMlflowResultSchema } from './export';
 import { sweepSummarySchema } from './sweep';
 import { replayResultSchema } from './operations';
+import { retrainRecordSchema } from './retraining';
 
 /** `ml.train`: the run and model it recorded, and the metrics on the rows they were measured on. */
 export const trainResultSchema = z.object({
@@ -131,6 +132,7 @@ export const jobResultSchemas = {
   'export.mlflow': exportMlflowResultSchema,
   'ml.optimize': sweepSummarySchema,
   'deploy.replay': replayResultSchema,
+  'deploy.retrain': retrainRecordSchema,
   'features.materialize': materializeResultSchema,
   'demo.build': demoBuildResultSchema,
   demo: demoJobResultSchema,

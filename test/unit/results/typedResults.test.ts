@@ -116,6 +116,7 @@ describe('one schema per job result: the contract, the engine and every reader a
       | 'jobs.runDemo'
       | 'export.mlflow'
       | 'deploy.replay'
+      | 'deploy.retrain'
     >();
     expectTypeOf<ResultOf<(typeof contract)['ml.runs.list']>>().toBeNever();
   });

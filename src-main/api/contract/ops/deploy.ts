@@ -10,6 +10,7 @@ import {
   replayResultSchema,
 } from '../../../shared/results/operations';
 import { isoDate } from '../../../shared/results/numbers';
+import { retrainHistorySchema, retrainRecordSchema } from '../../../shared/results/retraining';
 
 export const deploymentName = z
   .string()
@@ -124,6 +125,32 @@ export const deployOps = {
     input: z.object({ id: z.string().min(1), replay: z.string().optional().describe("a replay's alert: the replay id") }).strict(),
     output: alertSchema,
     cli: { path: ['deploy', 'ack'], positionals: ['id'], help: 'acknowledge an alert: ID' },
+  }),
+  'deploy.retrain': defineOp({
+    kind: 'job',
+    summary:
+      "Retrain a deployment's model now (manual trigger): train a challenger before the comparison window, compare it out of sample with the served model, and register and promote it as far as the policy's autoPromote allows when it is better",
+    input: z
+      .object({
+        name: deploymentName,
+        challenger: z
+          .string()
+          .min(1)
+          .max(120)
+          .optional()
+          .describe('compare this trained model instead of training one (refused when it saw the comparison window)'),
+      })
+      .strict(),
+    output: jobSchema,
+    result: retrainRecordSchema,
+    cli: { path: ['deploy', 'retrain'], positionals: ['name'], help: 'retrain a deployment now: NAME [--challenger MODEL]' },
+  }),
+  'deploy.history': defineOp({
+    kind: 'query',
+    summary: "A deployment's retrainings, newest first: trigger, reason, data windows, comparison with its interval, decision and why",
+    input: z.object({ name: deploymentName, replay: z.string().optional(), limit: z.number().int().min(1).max(5000).default(50) }).strict(),
+    output: retrainHistorySchema,
+    cli: { path: ['deploy', 'history'], positionals: ['name'], help: "a deployment's retraining history: NAME [--replay ID] [--limit N]" },
   }),
   'deploy.replay': defineOp({
     kind: 'job',

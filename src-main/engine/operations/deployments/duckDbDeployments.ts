@@ -222,6 +222,16 @@ export class DuckDbDeployments implements DeploymentService {
     return this.byId(id);
   }
 
+  async serve(name: string, binding: { version: number | null; sourceModel: string }, scope: Scope): Promise<Deployment> {
+    const id = await this.deps.workspace.transaction(async (sql) => {
+      const active = await this.activeRow(sql, name, scope);
+      if (!active) throw await this.notActive(name, scope);
+      await sql.run(`UPDATE deployments SET version = ?, source_model = ? WHERE id = ?`, [binding.version, binding.sourceModel, active.id]);
+      return active.id;
+    });
+    return this.byId(id);
+  }
+
   // ---- scoring
 
   async predict(

@@ -8,6 +8,7 @@ import { typedParamsMigration } from './006_typed_params';
 import { registryMigration } from './007_registry';
 import { sweepsMigration } from './008_sweeps';
 import { operationsMigration } from './009_operations';
+import { retrainingMigration } from './010_retraining';
 
 /** Every migration in order. Append new ones; never renumber or edit a released one. */
 export const migrations: Migration[] = [
@@ -20,6 +21,7 @@ export const migrations: Migration[] = [
   registryMigration,
   sweepsMigration,
   operationsMigration,
+  retrainingMigration,
 ];
 
 export const latestSchemaVersion = (): number => migrations.reduce((v, m) => Math.max(v, m.version), 0);
