@@ -31,7 +31,8 @@ import { DuckDbRetraining } from './operations/retraining/retrainStore';
 import { attachAlertNotifiers, type AlertNotifiers } from './operations/alerts/alertNotifiers';
 import { Scheduler } from './operations/scheduler/scheduler';
 import { DuckDbScheduleStore } from './operations/scheduler/scheduleStore';
-import { checkJobKey, deploymentCheckJob, scheduleDeploymentChecks } from './operations/scheduler/deploymentChecks';
+import { checkJobKey, deploymentCheckJob, scheduleDeploymentChecks, type CheckServices } from './operations/scheduler/deploymentChecks';
+import { afterMonitoringCheck } from './operations/retraining/afterCheck';
 import { liveClock } from './operations/clock';
 import type { Deployment } from '../shared/results/operations';
 
@@ -102,6 +103,8 @@ export class Engine implements EngineDeps {
   private scheduler: Scheduler | null = null;
   private readonly notifiers: AlertNotifiers;
   private closing: Promise<void> | null = null;
+  /** Retraining work started after live checks, which close() lets finish. */
+  private readonly afterChecks = new Set<Promise<void>>();
 
   private constructor(
     readonly workspace: Workspace,
@@ -172,7 +175,7 @@ export class Engine implements EngineDeps {
       },
     });
     this.scheduler = scheduler;
-    const services = { deployments: this.deployments, monitoring: this.monitoring };
+    const services = this.checkServices();
     await scheduleDeploymentChecks(scheduler, services, { replayId: null, clock: liveClock });
     // The catch-up runs in the background: an engine is ready before a missed check has finished.
     void scheduler.start().catch((err: unknown) =>
@@ -185,12 +188,38 @@ export class Engine implements EngineDeps {
     );
   }
 
+  /** What a scheduled check uses: after each check, retraining's probation and triggers run in the background. */
+  private checkServices(): CheckServices & { deployments: DuckDbDeployments } {
+    return { deployments: this.deployments, monitoring: this.monitoring, afterCheck: (d) => void this.afterCheck(d) };
+  }
+
+  /**
+   * Retraining's probation and triggers after a live check (scheduled or `deploy check`). A failure is logged,
+   * never thrown: the check it follows has been recorded already. close() waits for the ones under way.
+   */
+  afterCheck(deployment: Deployment): Promise<void> {
+    if (!deployment.policy.retraining.enabled || this.closing) return Promise.resolve();
+    const run = afterMonitoringCheck(this, deployment, { replayId: null, clock: liveClock })
+      .then(() => undefined)
+      .catch((err: unknown) =>
+        this.emit({
+          type: 'log',
+          level: 'warn',
+          message: `retraining after the check of deployment ${deployment.name} failed: ${err instanceof Error ? err.message : String(err)}`,
+          at: new Date().toISOString(),
+        }),
+      )
+      .finally(() => this.afterChecks.delete(run));
+    this.afterChecks.add(run);
+    return run;
+  }
+
   /** A deployment started or stopped: its live check is (un)scheduled in a long-lived engine. */
   deploymentChanged(deployment: Deployment): void {
     const scheduler = this.scheduler;
     if (!scheduler || deployment.replayId !== null) return;
     if (deployment.status === 'active') {
-      const services = { deployments: this.deployments, monitoring: this.monitoring };
+      const services = this.checkServices();
       // register answers once a catch-up (if one is due) has run: the caller does not wait for a check.
       void scheduler.register(deploymentCheckJob(deployment, services, { replayId: null, clock: liveClock }));
     } else scheduler.unregister(checkJobKey(deployment.id));
@@ -215,6 +244,7 @@ export class Engine implements EngineDeps {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.scheduler?.stop();
+      await Promise.all([...this.afterChecks]);
       await this.jobManager.close();
       await this.notifiers.idle();
       this.notifiers.detach();

@@ -58,7 +58,10 @@ export const deployHandlers: HandlersFor<keyof typeof deployOps> = {
   },
   'deploy.check': async (input, engine) => {
     const deployment = await engine.deployments.get(input.name, LIVE);
-    return engine.monitoring.check(deployment, LIVE);
+    const check = await engine.monitoring.check(deployment, LIVE);
+    // Probation and triggers follow the check (a retraining starts as a job); their failure is logged, never the check's.
+    await engine.afterCheck(deployment);
+    return check;
   },
   'deploy.checks': async (input, engine) => {
     const scope = scopeOf(input);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { opsPolicySchema } from '../operations/opsPolicy';
 import { count, isoDate, measured } from './numbers';
+import { gameWindowSchema, retrainComparisonSchema, retrainDecisions, retrainTriggers } from './retraining';
 
 export const monitorStatusSchema = z.enum(['ok', 'warn', 'alert', 'unknown']);
 
@@ -135,6 +136,35 @@ export const replayResultSchema = z.object({
     marketLogLoss: measured,
     bets: count,
   }),
+  /**
+   * The retrainings the replayed days started (empty when the policy's retraining is off): the replayed day
+   * whose check fired the trigger, the challenger and the data it trained on, the comparison and the decision,
+   * and a probation rollback of its promotion.
+   */
+  retrains: z.array(
+    z.object({
+      date: isoDate,
+      retrainId: z.string(),
+      trigger: z.enum(retrainTriggers),
+      reason: z.string(),
+      decision: z.enum(retrainDecisions),
+      decisionReason: z.string().nullable(),
+      challenger: z
+        .object({
+          model: z.string(),
+          bestIteration: count,
+          trainWindow: gameWindowSchema.nullable(),
+          logLoss: measured,
+          accuracy: measured,
+        })
+        .nullable(),
+      comparisonWindow: gameWindowSchema.nullable(),
+      comparison: retrainComparisonSchema.nullable(),
+      /** The model the replay's deployment served from the next day on, when the challenger won. */
+      served: z.string().nullable(),
+      rollback: z.object({ date: isoDate, reason: z.string() }).nullable(),
+    }),
+  ),
   durationMs: z.number(),
 });
 export type ReplayResult = z.output<typeof replayResultSchema>;

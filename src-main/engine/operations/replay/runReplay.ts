@@ -13,6 +13,8 @@ import type { CheckOutcome } from '../monitoring/duckDbMonitoring';
 import { shiftDay } from '../monitoring/duckDbMonitoring';
 import { resolveBinding } from '../deployments/servedModel';
 import { edgeBets, type PreparedReference } from '../monitoring/references';
+import { afterMonitoringCheck } from '../retraining/afterCheck';
+import type { RetrainDeps } from '../retraining/pipeline';
 
 /**
  * `bullpen deploy replay`: a past season walked day by day through the same deployment and monitoring code
@@ -23,7 +25,10 @@ import { edgeBets, type PreparedReference } from '../monitoring/references';
  *   2. the clock moves to 09:00 UTC of the next day (after the latest West-coast game has ended, before the
  *      next day's predictions): the day's outcomes and closing prices are now known;
  *   3. the monitoring check runs (the policy's schedule, once per replayed day), and the alerts it opens are
- *      recorded with the replayed date.
+ *      recorded with the replayed date;
+ *   4. when the policy enables retraining, the probation of a promotion is judged and the triggers are
+ *      evaluated on that clock; a retraining runs inline and sees only games dated before the clock's day
+ *      (the pipeline reads the scope's clock), and a winner is served from the next replayed day on.
  * Every row it writes (deployment, log, checks, alerts) carries the replay's id; nothing live changes and
  * nothing is registered. Deterministic: two replays give the same result but for ids and durations.
  */
@@ -50,8 +55,10 @@ export interface ReplayMonitoring {
 }
 
 export type ReplayDeps = Pick<EngineDeps, 'workspace'> & {
-  deployments: Pick<DeploymentService, 'start' | 'predict' | 'predictions' | 'stop'>;
+  deployments: Pick<DeploymentService, 'start' | 'get' | 'predict' | 'predictions' | 'stop'>;
   monitoring: ReplayMonitoring;
+  /** The whole engine, which retraining needs (validation, registry, pool); only a policy enabling retraining uses it. */
+  retrain?: RetrainDeps;
 };
 
 /** Dates with games in the season (and the from/to range), in order. */
@@ -151,6 +158,8 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
   const days = await replayDays(deps, input);
   if (days.length === 0)
     throw inputError('REPLAY_NO_GAMES', `season ${input.season} has no games in the range: nothing to replay`, { season: input.season });
+  if (policy.retraining.enabled && !deps.retrain)
+    throw new BullpenError('internal', 'REPLAY_RETRAINING_UNAVAILABLE', 'this replay was started without the engine retraining needs', {});
   const replayId = randomUUID();
   const clock = new ReplayClock(at(days[0], 0));
   const scope: Scope = { replayId, clock };
@@ -167,6 +176,7 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
     let predictions = 0;
     const alerts: ReplayResult['alerts'] = [];
     const driftScore: ReplayResult['driftScore'] = [];
+    const retrains: ReplayResult['retrains'] = [];
     for (let i = 0; i < days.length; i++) {
       ctx.throwIfCancelled();
       const day = days[i];
@@ -187,6 +197,36 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
             threshold: e.alert.threshold,
             severity: e.alert.severity,
           });
+      if (deps.retrain && policy.retraining.enabled) {
+        const after = await afterMonitoringCheck(deps.retrain, deployment, scope, ctx);
+        if (after.probation?.rolledBack) {
+          const entry = retrains.find((e) => e.retrainId === after.probation?.retrain.id);
+          if (entry) entry.rollback = { date: day, reason: after.probation.retrain.rollbackReason ?? after.probation.verdict.explanation };
+        }
+        const r = after.retrain;
+        if (r)
+          retrains.push({
+            date: day,
+            retrainId: r.id,
+            trigger: r.trigger,
+            reason: r.reason,
+            decision: r.decision ?? 'failed',
+            decisionReason: r.decisionReason ?? r.error,
+            challenger: r.challenger && {
+              model: r.challenger.model,
+              bestIteration: r.challenger.bestIteration,
+              trainWindow: r.trainWindow,
+              logLoss: r.challenger.logLoss,
+              accuracy: r.challenger.accuracy,
+            },
+            comparisonWindow: r.comparisonWindow,
+            comparison: r.comparison,
+            served: r.decision === 'promoted' ? (r.refit?.model ?? null) : null,
+            rollback: null,
+          });
+        // A promotion or a rollback changed the model served from the next day on.
+        if (after.probation?.rolledBack || r?.decision === 'promoted') deployment = await deps.deployments.get(deployment.name, scope);
+      }
       const firing = events.filter((e) => e.event === 'opened').length;
       ctx.progress(
         (i + 1) / days.length,
@@ -206,6 +246,7 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
       alerts,
       driftScore,
       performance: performanceSummary,
+      retrains,
       durationMs: performance.now() - started,
     };
     await finishReplay(deps, replayId, 'completed', {
@@ -228,5 +269,6 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
 export const replayJob: JobSpec<EngineDeps, ReplayInput, 'deploy.replay'> = {
   kind: 'deploy.replay',
   precheck: (deps, input) => precheckReplay(deps, input),
-  run: (deps, input, ctx) => runReplay(deps, input, ctx),
+  run: (deps, input, ctx) =>
+    runReplay({ workspace: deps.workspace, deployments: deps.deployments, monitoring: deps.monitoring, retrain: deps }, input, ctx),
 };

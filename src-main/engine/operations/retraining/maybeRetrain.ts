@@ -103,6 +103,8 @@ export async function maybeRetrain(
   }
   try {
     const job = await startJob(deps.jobs, deps, retrainJob, { ...req, id: record.id });
+    // Without its job id the row would read interrupted (and be resumed by the next check) until the job's first save.
+    await deps.retraining.attachJob(record.id, job.id);
     return { ...record, jobId: job.id, evaluation };
   } catch (err) {
     // Refused before it started (the deployment was stopped meanwhile): the row says so rather than read interrupted.

@@ -121,7 +121,7 @@ function featuresFor(m: FeatureMatrix, model: StoredModel, rows: Int32Array): Fl
   return x;
 }
 
-async function score(
+export async function score(
   deps: Pick<EngineDeps, 'pool' | 'models'>,
   m: FeatureMatrix,
   model: StoredModel,

@@ -228,6 +228,11 @@ export class DuckDbRetraining {
     return row ? toRecord(row, new Set(this.liveJobs())) : null;
   }
 
+  /** Links a row written before its job started to that job (unless the job got there first). */
+  async attachJob(id: string, jobId: string): Promise<void> {
+    await this.workspace.run(`UPDATE retrains SET job_id = ? WHERE id = ? AND job_id IS NULL`, [jobId, id]);
+  }
+
   /** Records that a retraining's promotion was rolled back (at the scope clock's time), and why. */
   async recordRollback(id: string, at: Date, reason: string): Promise<RetrainRecord> {
     await this.workspace.run(`UPDATE retrains SET rolled_back_at = ?::TIMESTAMPTZ, rollback_reason = ? WHERE id = ?`, [

@@ -5,16 +5,19 @@ import type { RunReport, ScheduledJob, Scheduler } from './scheduler';
 /** The scheduler key of a deployment's monitoring check (its last run and lease are kept under it). */
 export const checkJobKey = (deploymentId: string): string => `checks:${deploymentId}`;
 
+/** What a scheduled check uses; `afterCheck` hears of each completed check (retraining's triggers and probation) and is not awaited. */
+export interface CheckServices {
+  deployments: Pick<DeploymentService, 'get'>;
+  monitoring: Pick<MonitoringService, 'check'>;
+  afterCheck?: (deployment: Deployment) => void;
+}
+
 /**
  * A deployment's live monitoring check as a scheduled job, on its policy's cron and time zone. The task
  * re-reads the deployment first: one stopped (or replaced under the same name) since it was scheduled is
- * not checked.
+ * not checked. What follows the check (a retraining) runs after the task, and its failure never fails the check.
  */
-export function deploymentCheckJob(
-  deployment: Deployment,
-  services: { deployments: Pick<DeploymentService, 'get'>; monitoring: Pick<MonitoringService, 'check'> },
-  scope: Scope,
-): ScheduledJob {
+export function deploymentCheckJob(deployment: Deployment, services: CheckServices, scope: Scope): ScheduledJob {
   return {
     key: checkJobKey(deployment.id),
     cron: deployment.policy.schedule.checks,
@@ -24,6 +27,7 @@ export function deploymentCheckJob(
       const current = await services.deployments.get(deployment.name, scope);
       if (current.id !== deployment.id || current.status !== 'active') return;
       await services.monitoring.check(current, scope);
+      services.afterCheck?.(current);
     },
   };
 }
@@ -35,7 +39,7 @@ export function deploymentCheckJob(
  */
 export async function scheduleDeploymentChecks(
   scheduler: Scheduler,
-  services: { deployments: Pick<DeploymentService, 'get' | 'list'>; monitoring: Pick<MonitoringService, 'check'> },
+  services: CheckServices & { deployments: Pick<DeploymentService, 'list'> },
   scope: Scope,
 ): Promise<(RunReport | null)[]> {
   const active = (await services.deployments.list({ all: false })).filter((d) => d.status === 'active' && d.replayId === null);

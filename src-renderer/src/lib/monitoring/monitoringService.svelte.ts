@@ -1,6 +1,9 @@
 import { tryJobResult, type Contract, type InputOf, type OutputOf } from '../../../../src-main/api/contract';
 import type { EngineEvent, Job } from '../../../../src-main/shared/events';
 import type { Alert, Deployment, LoggedPrediction, MonitorCheck, ReplayResult } from '../../../../src-main/shared/results/operations';
+import type { RetrainRecord } from '../../../../src-main/shared/results/retraining';
+import { retrainingPolicySchema, type RetrainingPolicy } from '../../../../src-main/shared/operations/opsPolicy';
+import { isActive } from '../jobs/jobsStore.svelte';
 import { completedKinds, DomainService, endedKinds, type ServiceDeps } from '../domainService.svelte';
 import { describeError, type ShownError } from '../errorHint';
 
@@ -39,6 +42,10 @@ const CHECKS_LIMIT = 1000;
 const ALERTS_LIMIT = 500;
 /** Enough of the log for a 30-day window's prediction distribution (about 450 games) several times over. */
 const PREDICTIONS_LIMIT = 3000;
+/** Retrainings the history table shows (a replayed season with weekly retraining has about 26). */
+const HISTORY_LIMIT = 200;
+/** Recent retrain jobs looked through for one still running. */
+const RETRAIN_JOBS_SEEN = 50;
 /** How many replay jobs the screen lists. */
 const REPLAYS_SHOWN = 20;
 /** How many alert notices are kept until dismissed (one check can open an alert per feature). */
@@ -114,6 +121,16 @@ export class MonitoringService extends DomainService {
       return view ? this.client.call('deploy.predictions', { name: view.name, limit: PREDICTIONS_LIMIT, ...this.#scope(view) }) : [];
     },
   );
+  /** The deployment's retrainings, newest first (a replay's: those it ran on its replayed days). */
+  readonly history = this.query(
+    () => `read the retraining history of ${this.#view?.name ?? ''}`,
+    async (): Promise<RetrainRecord[]> => {
+      const view = this.#view;
+      return view
+        ? (await this.client.call('deploy.history', { name: view.name, limit: HISTORY_LIMIT, ...this.#scope(view) })).retrains
+        : [];
+    },
+  );
   /** Who acknowledgements are recorded as (settings, else BULLPEN_USER, else the OS user). */
   readonly actor = this.query('read who you are', async () => (await this.client.call('settings.get', {})).actor);
   /** The recent jobs, for the replays (a replay started by the CLI shows too). */
@@ -133,11 +150,15 @@ export class MonitoringService extends DomainService {
     const job = this.replaying.job;
     if (job) this.openReplay(job.id, result);
   });
+  /** The retraining this window started last (Retrain now). */
+  readonly retraining = this.launch('deploy.retrain');
 
   constructor(deps: ServiceDeps) {
     super(deps);
     // A replay however it ended (its alerts, checks and log are all under its id); a demo build brings new seasons.
-    this.refreshAfter(endedKinds('deploy.replay'), this.checks, this.alerts, this.predictions);
+    this.refreshAfter(endedKinds('deploy.replay'), this.checks, this.alerts, this.predictions, this.history);
+    // A retraining however it ended (its row records the end); a promotion changes the version served.
+    this.refreshAfter(endedKinds('deploy.retrain'), this.history, this.shown, this.deployments);
     this.refreshAfter(completedKinds('demo.build'), this.deployments);
   }
 
@@ -166,10 +187,23 @@ export class MonitoringService extends DomainService {
     return job ? replayRow(job) : null;
   }
 
+  /**
+   * The retraining section of the policy of what the detail shows: a live deployment's, or the one a
+   * replay was started with (the engine keeps the parsed policy in the replay job's parameters).
+   */
+  get retrainingPolicy(): RetrainingPolicy | null {
+    const view = this.#view;
+    if (view?.kind === 'live') return this.shown.current?.deployment.policy.retraining ?? null;
+    const policy = this.replay?.job.params.policy;
+    if (view?.kind !== 'replay' || typeof policy !== 'object' || policy === null) return null;
+    const parsed = retrainingPolicySchema.safeParse((policy as { retraining?: unknown }).retraining);
+    return parsed.success ? parsed.data : null;
+  }
+
   /** Every read of the detail has its answer (what `data-loaded` waits for besides the list). */
   get detailReady(): boolean {
     if (!this.#view) return true;
-    const reads = [this.checks, this.alerts, this.predictions, ...(this.#view.kind === 'live' ? [this.shown] : [])];
+    const reads = [this.checks, this.alerts, this.predictions, this.history, ...(this.#view.kind === 'live' ? [this.shown] : [])];
     return reads.every((q) => q.answered);
   }
 
@@ -184,13 +218,19 @@ export class MonitoringService extends DomainService {
   }
 
   #readDetail(): Promise<unknown> {
-    return Promise.all([this.shown.refresh(), this.checks.refresh(), this.alerts.refresh(), this.predictions.refresh()]);
+    return Promise.all([
+      this.shown.refresh(),
+      this.checks.refresh(),
+      this.alerts.refresh(),
+      this.predictions.refresh(),
+      this.history.refresh(),
+    ]);
   }
 
   #show(view: MonitorView): void {
     const same = JSON.stringify(view) === JSON.stringify(this.#view);
     if (!same) {
-      for (const q of [this.shown, this.checks, this.alerts, this.predictions]) q.clear();
+      for (const q of [this.shown, this.checks, this.alerts, this.predictions, this.history]) q.clear();
       this.changeError = null;
       this.scored = null;
     }
@@ -280,6 +320,19 @@ export class MonitoringService extends DomainService {
   /** Replays a past season day by day (a job): the replay is shown once it completes. */
   replaySeason(request: ReplayRequest): void {
     void this.replaying.start('start the replay', () => this.client.call('deploy.replay', request));
+  }
+
+  /**
+   * A retraining of the deployment still queued or running, whoever started it (this window, the CLI, or a
+   * trigger after a check): the engine's job carries the deployment's name.
+   */
+  activeRetrain(name: string): Job | null {
+    return this.deps.jobs.ofKind('deploy.retrain', RETRAIN_JOBS_SEEN).find((j) => isActive(j) && j.params.deployment === name) ?? null;
+  }
+
+  /** Retrains the deployment now (a job: refresh, challenger, comparison, decision); the history is read again when it ends. */
+  retrain(name: string): void {
+    void this.retraining.start(`retrain ${name}`, () => this.client.call('deploy.retrain', { name }));
   }
 
   /**
