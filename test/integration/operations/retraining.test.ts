@@ -12,6 +12,8 @@ import { maybeRetrain } from '../../../src-main/engine/operations/retraining/may
 import { opsPolicySchema } from '../../../src-main/shared/operations/opsPolicy';
 import { retrainRecordSchema, type RetrainRecord } from '../../../src-main/shared/results/retraining';
 import { call, FAST, openMlEngine, runJob, runJobResult } from '../ml/mlWorkspace';
+import { dispatch } from '../../../src-main/api/handlers';
+import { LOCAL_CALLER } from '../../../src-main/shared/caller';
 import { LENIENT_POLICY } from '../registry/registryFixtures';
 
 const LIVE: Scope = { replayId: null, clock: liveClock };
@@ -68,6 +70,19 @@ describe('the retraining pipeline over a demo workspace', () => {
     expect(row.comparison!.explanation).toMatch(/^Challenger log loss \d\.\d{4} against the champion's \d\.\d{4} on \d+ games/);
     expect(row).toMatchObject({ decision: 'kept', decisionReason: row.comparison!.explanation, refit: null, newVersion: null });
     expect((await call(engine, 'registry.show', { name: 'champ' })).versions.map((v) => v.version)).toEqual([1]);
+  }, 90_000);
+
+  it('refuses a second retraining of a deployment while one runs, and allows it once that one ended', async () => {
+    const first = await call(engine, 'deploy.retrain', { name: 'steady' });
+    const second = await dispatch(engine, 'deploy.retrain', { name: 'steady' }, LOCAL_CALLER);
+    expect(second.ok).toBe(false);
+    if (!second.ok) {
+      expect(second.error.code).toBe('RETRAIN_RUNNING');
+      expect(second.error.message).toContain(first.id);
+    }
+    await engine.jobs.settled(first.id);
+    const third = await runJob(engine, 'deploy.retrain', { name: 'steady' });
+    expect(third.state).toBe('completed');
   }, 90_000);
 
   it('refuses a challenger whose training data reaches into the comparison window, and records the refusal', async () => {

@@ -506,6 +506,26 @@ export async function runRetrain(deps: RetrainDeps, req: RetrainRequest, scope: 
 export async function precheckRetrain(deps: RetrainDeps, req: RetrainRequest): Promise<void> {
   const scope: Scope = { replayId: null, clock: liveClock };
   const dep = await activeDeployment(deps, req.deployment, scope);
+  // One retraining of a deployment at a time, whoever starts it (the page, the CLI, a trigger).
+  const [last] = await deps.retraining.history(dep.id, null, 1);
+  const live = new Set(deps.jobs.liveIds());
+  const jobs = await Promise.all([...live].map((id) => deps.jobs.get(id)));
+  const runningJob = jobs.find((j) => j.kind === 'deploy.retrain' && (j.params as { deployment?: string }).deployment === dep.name);
+  if (runningJob)
+    throw new BullpenError('conflict', 'RETRAIN_RUNNING', `a retraining of ${dep.name} is already running (job ${runningJob.id})`, {
+      deployment: dep.name,
+      jobId: runningJob.id,
+    });
+  if (last?.state === 'running')
+    throw new BullpenError(
+      'conflict',
+      'RETRAIN_RUNNING',
+      `a retraining of ${dep.name} is already running (job ${last.jobId ?? 'starting'})`,
+      {
+        deployment: dep.name,
+        jobId: last.jobId,
+      },
+    );
   await servedModel(deps, dep);
   if (req.challenger !== undefined) await deps.models.get(req.challenger);
 }
