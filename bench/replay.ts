@@ -14,19 +14,17 @@
  * Run: `npx tsx bench/replay.ts [--seeds N]` (`npm run bench -- replay`: 5 seeds; about 10 minutes on 2 cores).
  */
 import { execSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { jobResult, type Contract, type JobOpName, type ResultOf } from '../src-main/api/contract';
-import { dispatch } from '../src-main/api/handlers';
+import { copyWorkspace, privateWorker, runJob } from './support/benchEngine';
 import { Engine } from '../src-main/engine/engine';
 import { ReplayClock } from '../src-main/engine/operations/clock';
 import { DuckDbDeployments } from '../src-main/engine/operations/deployments/duckDbDeployments';
 import { DuckDbMonitoring, type MonitoringOptions } from '../src-main/engine/operations/monitoring/duckDbMonitoring';
 import type { ExplicitReference } from '../src-main/engine/operations/monitoring/references';
 import { runReplay, type ReplayInput } from '../src-main/engine/operations/replay/runReplay';
-import { jobSchema } from '../src-main/shared/events';
 import { DEFAULT_OPS_POLICY, opsPolicySchema } from '../src-main/shared/operations/opsPolicy';
 import type { MonitorCheck, ReplayResult } from '../src-main/shared/results/operations';
 import { createRng } from '../src-workers/compute/stats';
@@ -56,23 +54,6 @@ function sweepBenchRunning(): boolean {
   }
 }
 
-async function job<K extends JobOpName>(engine: Engine, op: K, input: unknown): Promise<ResultOf<Contract[K]>> {
-  const started = await dispatch(engine, op, input);
-  if (!started.ok) throw new Error(`${op}: ${started.error.message}`);
-  const done = await engine.jobs.settled(jobSchema.parse(started.output).id);
-  if (done.state !== 'completed') throw new Error(`${op} ${done.state}: ${done.error}`);
-  return jobResult(done, op);
-}
-
-/** A private copy of a workspace file (its checkpointed state: another process may be writing the original's WAL). */
-function copyWorkspace(from: string, name: string): string {
-  const to = join(OUT, `${name}.duckdb`);
-  rmSync(to, { force: true });
-  rmSync(`${to}.wal`, { force: true });
-  copyFileSync(from, to);
-  return to;
-}
-
 interface Timed {
   engine: Engine;
   deployments: DuckDbDeployments;
@@ -80,17 +61,6 @@ interface Timed {
   times: { predict: number[]; check: number[] };
 }
 
-/**
- * A private copy of the built compute worker: other builds on the machine replace out/main while this runs
- * (minutes), and a worker file missing mid-replay fails it. It stays under node_modules so its requires resolve.
- */
-const WORKER_DIR = join(process.cwd(), 'node_modules', '.cache', 'bullpen-bench-replay');
-function privateWorker(): string {
-  execSync('flock /tmp/bullpen-build.lock true');
-  rmSync(WORKER_DIR, { recursive: true, force: true });
-  cpSync(join(process.cwd(), 'out', 'main'), join(WORKER_DIR, 'main'), { recursive: true });
-  return join(WORKER_DIR, 'main', 'computeWorker.js');
-}
 let workerFile = '';
 
 async function open(path: string, options: MonitoringOptions = {}): Promise<Timed> {
@@ -219,11 +189,11 @@ function firstAfter(r: ReplayResult, monitor: string, features: string[], since:
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  workerFile = privateWorker();
+  workerFile = privateWorker('bullpen-bench-replay');
   const seeds = Number(flag('seeds') ?? process.env.BULLPEN_REPLAY_SEEDS ?? 5);
   const source = existsSync(REAL_WORKSPACE) ? REAL_WORKSPACE : await ensureRealWorkspace();
   const load = { before: loadavg().map((x) => +x.toFixed(2)), sweepBenchRunning: sweepBenchRunning() };
-  const base = copyWorkspace(source, 'base');
+  const base = copyWorkspace(source, OUT, 'base');
   const out: Record<string, unknown> = {
     machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
     load,
@@ -235,7 +205,7 @@ async function main(): Promise<void> {
     const engine = await Engine.open({ workspacePath: base, pool: { filename: workerFile } });
     const t = performance.now();
     if (!(await engine.models.find(MODEL)))
-      await job(engine, 'ml.train', {
+      await runJob(engine, 'ml.train', {
         target: 'home_win',
         features: 'default',
         train: '2000-2014',
@@ -246,9 +216,9 @@ async function main(): Promise<void> {
     out.trainSeconds = r4((performance.now() - t) / 1000);
     await engine.close();
   }
-  const plantedA = copyWorkspace(base, 'planted-missing');
-  const plantedB = copyWorkspace(base, 'planted-scores');
-  const splitCopy = copyWorkspace(base, 'split');
+  const plantedA = copyWorkspace(base, OUT, 'planted-missing');
+  const plantedB = copyWorkspace(base, OUT, 'planted-scores');
+  const splitCopy = copyWorkspace(base, OUT, 'split');
 
   // Baseline: 2016, default policy, reference = the 2015 validation season; then a plain backtest.
   let baseline: ReplayResult;
@@ -259,7 +229,7 @@ async function main(): Promise<void> {
     baseline = r;
     baselineChecks = checks;
     const started = performance.now();
-    const bt = await job(t.engine, 'ml.backtest', { model: MODEL, seasons: '2016' });
+    const bt = await runJob(t.engine, 'ml.backtest', { model: MODEL, seasons: '2016' });
     const backtestSeconds = (performance.now() - started) / 1000;
     const scope = { replayId: r.replayId, clock: new ReplayClock(new Date('2016-12-31T00:00:00Z')) };
     const ref = await t.monitoring.reference(await t.deployments.get('replay-2016', scope), scope);

@@ -23,18 +23,15 @@
  * `npx tsx bench/retraining.ts [--variants frozen,weekly,all] [--from 2016-04-03 --to 2016-04-20] [--json FILE]`
  * (`npm run bench -- retraining`; BULLPEN_RETRAIN_VARIANTS also selects variants).
  */
-import { execSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { jobResult, type Contract, type JobOpName, type ResultOf } from '../src-main/api/contract';
-import { dispatch } from '../src-main/api/handlers';
+import { copyWorkspace, privateWorker, runJob } from './support/benchEngine';
 import { Engine } from '../src-main/engine/engine';
 import { ReplayClock } from '../src-main/engine/operations/clock';
 import { edgeBets } from '../src-main/engine/operations/monitoring/references';
 import { runReplay } from '../src-main/engine/operations/replay/runReplay';
-import { jobSchema } from '../src-main/shared/events';
 import { opsPolicySchema, type OpsPolicy } from '../src-main/shared/operations/opsPolicy';
 import type { LoggedPrediction, ReplayResult } from '../src-main/shared/results/operations';
 import { LOG_LOSS_EPSILON, marketProbabilities } from '../src-workers/compute/metrics';
@@ -86,32 +83,6 @@ const ci5 = (c: [number, number]) => [r5(c[0]), r5(c[1])];
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-async function job<K extends JobOpName>(engine: Engine, op: K, input: unknown): Promise<ResultOf<Contract[K]>> {
-  const started = await dispatch(engine, op, input);
-  if (!started.ok) throw new Error(`${op}: ${started.error.message}`);
-  const done = await engine.jobs.settled(jobSchema.parse(started.output).id);
-  if (done.state !== 'completed') throw new Error(`${op} ${done.state}: ${done.error}`);
-  return jobResult(done, op);
-}
-
-/** A private copy of a workspace file (its checkpointed state: another process may be writing the original's WAL). */
-function copyWorkspace(from: string, name: string): string {
-  const to = join(OUT, `${name}.duckdb`);
-  rmSync(to, { force: true });
-  rmSync(`${to}.wal`, { force: true });
-  copyFileSync(from, to);
-  return to;
-}
-
-/** A private copy of the built compute worker, so that another build replacing out/main mid-run does not break it. */
-const WORKER_DIR = join(process.cwd(), 'node_modules', '.cache', 'bullpen-bench-retraining');
-function privateWorker(): string {
-  execSync('flock /tmp/bullpen-build.lock true');
-  rmSync(WORKER_DIR, { recursive: true, force: true });
-  cpSync(join(process.cwd(), 'out', 'main'), join(WORKER_DIR, 'main'), { recursive: true });
-  return join(WORKER_DIR, 'main', 'computeWorker.js');
 }
 
 const ctx = (label: string) => ({
@@ -269,9 +240,9 @@ async function main(): Promise<void> {
   for (const n of names) if (!VARIANTS[n]) throw new Error(`unknown variant ${n}: choose from ${Object.keys(VARIANTS).join(', ')}`);
   const from = flag('from');
   const to = flag('to');
-  const workerFile = privateWorker();
+  const workerFile = privateWorker('bullpen-bench-retraining');
   const source = existsSync(REAL_WORKSPACE) ? REAL_WORKSPACE : await ensureRealWorkspace();
-  const base = copyWorkspace(source, 'base');
+  const base = copyWorkspace(source, OUT, 'base');
   const out: Record<string, unknown> = {
     machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
     loadBefore: loadavg().map((x) => +x.toFixed(2)),
@@ -284,7 +255,7 @@ async function main(): Promise<void> {
     const engine = await Engine.open({ workspacePath: base, pool: { filename: workerFile } });
     const t = performance.now();
     if (!(await engine.models.find(MODEL)))
-      await job(engine, 'ml.train', {
+      await runJob(engine, 'ml.train', {
         target: 'home_win',
         features: 'default',
         train: '2000-2014',
@@ -299,7 +270,7 @@ async function main(): Promise<void> {
   const settledBy = new Map<string, Map<string, Game>>();
   const variants: Record<string, unknown> = {};
   for (const name of names) {
-    const path = copyWorkspace(base, name);
+    const path = copyWorkspace(base, OUT, name);
     const engine = await Engine.open({ workspacePath: path, pool: { filename: workerFile } });
     const t = performance.now();
     const r = await runReplay(
