@@ -53,3 +53,21 @@ export function marketPrices(m: FeatureMatrix): { close: [Float64Array, Float64A
     }
   }
 }
+
+/** The matrix's games dated before `day` (rows are in date order, so a prefix), as a matrix of their own. */
+export function matrixBefore(m: FeatureMatrix, day: string): FeatureMatrix {
+  let k = 0;
+  while (k < m.rows && m.dates[k] < day) k++;
+  if (k === m.rows) return m;
+  const odds = Object.fromEntries(Object.entries(m.odds).map(([key, v]) => [key, v.slice(0, k)])) as FeatureMatrix['odds'];
+  return {
+    ...m,
+    rows: k,
+    gameIds: m.gameIds.slice(0, k),
+    dates: m.dates.slice(0, k),
+    seasons: m.seasons.slice(0, k),
+    features: m.features.slice(0, k * m.cols),
+    label: m.label.slice(0, k),
+    odds,
+  };
+}

@@ -19,16 +19,6 @@ export function parseOpsPolicy(text: string, source: string): OpsPolicy {
   validateSchedule(policy.schedule.checks, policy.schedule.timezone, 'schedule.checks');
   const weekly = policy.retraining.triggers.schedule;
   validateSchedule(weekly.cron, weekly.timezone, 'retraining.triggers.schedule.cron');
-  // Reserved in the schema; refused rather than ignored until the pipeline runs the warm-started sweep.
-  if (policy.retraining.sweepTrials > 0)
-    throw inputError(
-      OPS_POLICY_INVALID,
-      `${source}: retraining.sweepTrials is not supported yet: the pipeline keeps the champion's parameters (use 0)`,
-      {
-        source,
-        path: 'retraining.sweepTrials',
-      },
-    );
   return policy;
 }
 

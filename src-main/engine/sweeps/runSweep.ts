@@ -10,6 +10,7 @@ import type { JobContext } from '../jobs/jobContext';
 import type { JobSpec } from '../jobs/jobSpec';
 import { loadFeatureMatrix, parseSeasons, type FeatureMatrix } from '../modeling/featureMatrix';
 import { assertSeasonsHaveGames } from '../modeling/jobPrechecks';
+import { matrixBefore } from '../modeling/matrixRows';
 import { newSweepConfig, resumableSweep, sweepBaseParams, type OptimizeInput } from './sweepSetup';
 import { startSessions, type SweepSession } from './sweepSessions';
 import type { StoredTrial, SweepRecord } from './sweepStorage';
@@ -298,13 +299,18 @@ export async function runSweep(deps: EngineDeps, input: OptimizeInput, ctx: JobC
   try {
     ctx.progress(0.01, 'building the feature matrix');
     const seasons = parseSeasons(config.seasons ?? undefined);
-    const m: FeatureMatrix = await loadFeatureMatrix(deps.workspace, {
+    const loaded = await loadFeatureMatrix(deps.workspace, {
       set: config.features,
       target: config.target,
       ...(seasons ? { seasons } : {}),
     });
+    const m: FeatureMatrix = config.before === null ? loaded : matrixBefore(loaded, config.before);
     if (m.rows === 0)
-      throw inputError('NO_GAMES', `no labelled games for target ${config.target}${config.seasons ? ` in ${config.seasons}` : ''}`, {});
+      throw inputError(
+        'NO_GAMES',
+        `no labelled games for target ${config.target}${config.seasons ? ` in ${config.seasons}` : ''}${config.before ? ` before ${config.before}` : ''}`,
+        {},
+      );
     const { folds } = cvPlan(m, {
       scheme: config.cv.scheme,
       splits: config.cv.splits,

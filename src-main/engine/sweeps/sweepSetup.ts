@@ -9,6 +9,7 @@ import { DEFAULT_EARLY_STOPPING_ROUNDS, DEFAULT_NUM_BOOST_ROUND, DEFAULT_SEED } 
 import type { EngineDeps } from '../engineDeps';
 import { capSpace, parseSearchSpace } from './spaceFile';
 import type { SweepRecord } from './sweepStorage';
+import type { WarmStart } from './warmStart';
 
 /** What `ml.optimize` takes (the contract's input, parsed); paths already confined by the API layer. */
 export interface OptimizeInput {
@@ -37,9 +38,15 @@ export interface OptimizeInput {
   earlyStoppingRounds?: number;
   name?: string;
   resume?: string;
+  /** Internal callers only (a retraining's sweep), never the contract: see SweepConfig.before. */
+  before?: string;
+  /** Internal: a space, fixed parameters and first trials from a trained model (warmStart.ts), instead of --space. */
+  warmStart?: WarmStart;
 }
 
 export const DEFAULT_TRIALS = 50;
+/** `ml optimize`'s CV when none is given (the contract's defaults), for sweeps an engine service starts itself. */
+export const DEFAULT_SWEEP_CV = { cv: 'walk-forward', splits: 5, trainDays: 90, testDays: 30, gap: 1, embargo: 1 } as const;
 /**
  * Trials n − LAG … n − 1 are pending when trial n is sampled. Fixed (not the worker count) so results do
  * not depend on how many workers ran; 3 keeps up to 4 workers busy.
@@ -102,7 +109,10 @@ export async function newSweepConfig(deps: EngineDeps, input: OptimizeInput): Pr
         target: input.target,
       },
     );
-  const space = capSpace(await readSpace(input), { maxLeaves: input.maxLeaves ?? null, maxDepth: input.maxDepth ?? null });
+  const space = capSpace(input.warmStart?.space ?? (await readSpace(input)), {
+    maxLeaves: input.maxLeaves ?? null,
+    maxDepth: input.maxDepth ?? null,
+  });
   const cores = deps.pool.size * deps.pool.threadsPerTask;
   const workers = Math.min(input.workers ?? deps.pool.size, deps.pool.size);
   return sweepConfigSchema.parse({
@@ -125,12 +135,14 @@ export async function newSweepConfig(deps: EngineDeps, input: OptimizeInput): Pr
     timeoutSeconds: input.timeout ?? null,
     maxTrialSeconds: input.maxTrialSeconds ?? null,
     space: space.space,
-    fixed: space.fixed,
+    fixed: { ...input.warmStart?.fixed, ...space.fixed },
     seed: input.seed ?? DEFAULT_SEED,
     pruner: prunerFor(input.pruner, objectives),
     numBoostRound: input.numBoostRound ?? DEFAULT_NUM_BOOST_ROUND,
     earlyStoppingRounds: input.earlyStoppingRounds ?? DEFAULT_EARLY_STOPPING_ROUNDS,
     lag: DEFAULT_LAG,
+    before: input.before ?? null,
+    enqueued: input.warmStart ? [input.warmStart.enqueued] : [],
   });
 }
 

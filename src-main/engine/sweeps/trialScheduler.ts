@@ -86,6 +86,8 @@ export class TrialScheduler {
       this.limit = Math.min(this.limit, n);
       return null;
     }
+    // An enqueued trial keeps its given values; the sampler only fills what it leaves out.
+    Object.assign(params, this.config.enqueued[n] ?? {});
     this.params.set(n, params);
     this.running.add(n);
     return params;

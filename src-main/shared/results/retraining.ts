@@ -27,6 +27,23 @@ export type RetrainComparison = z.output<typeof retrainComparisonSchema>;
 /** A span of game dates and how many labelled games it held. */
 export const gameWindowSchema = z.object({ from: isoDate, to: isoDate, games: count });
 
+/** A retraining's sweep: trial 0 is the champion's own recipe, so `best` is never worse than it on the sweep's CV. */
+export const retrainSweepSchema = z.object({
+  sweepId: z.string(),
+  name: z.string(),
+  /** Only games dated before this day were in its CV (the comparison window's first day). */
+  before: isoDate,
+  trials: count,
+  completed: count,
+  pruned: count,
+  /** Trial 0's CV log loss: the champion's parameters retrained on the sweep's folds. */
+  warmStart: measured,
+  /** The trial the challenger trains with (trial 0 when nothing beat the warm start). */
+  best: z
+    .object({ trialNumber: count, logLoss: measured, params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) })
+    .nullable(),
+});
+
 /** One retraining of a deployment: what started it, which data each model saw, the comparison, the decision and why. */
 export const retrainRecordSchema = z.object({
   id: z.string(),
@@ -65,6 +82,8 @@ export const retrainRecordSchema = z.object({
       accuracy: measured,
     })
     .nullable(),
+  /** The short sweep warm-started from the champion's parameters (policy sweepTrials > 0), on games before the comparison window. */
+  sweep: retrainSweepSchema.nullable().default(null),
   comparison: retrainComparisonSchema.nullable(),
   decision: z.enum(retrainDecisions).nullable(),
   decisionReason: z.string().nullable(),

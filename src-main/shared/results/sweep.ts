@@ -42,6 +42,10 @@ export const sweepConfigSchema = z.object({
    * n − lag … n − 1 as pending: the same history for any worker count ≤ lag + 1.
    */
   lag: z.number().int().min(0),
+  /** Only games dated before this day (ISO) are used: a retraining's sweep never sees its comparison window. */
+  before: z.string().nullable().default(null),
+  /** Trials 0, 1, … take these parameters first (Optuna's enqueue_trial; a retraining's warm start); missing ones are sampled. */
+  enqueued: z.array(z.record(z.string(), categoryValueSchema)).default([]),
 });
 export type SweepConfig = z.output<typeof sweepConfigSchema>;
 

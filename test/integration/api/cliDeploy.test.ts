@@ -51,9 +51,10 @@ describe('bullpen deploy (built CLI): start, predict, check, show, stop and repl
     const bad = bullpen(['deploy', 'start', '--model', 'ops-model:1', '--policy-text', 'schedule: { checks: "every hour" }', ...ws]);
     expect(bad.code).toBe(3);
     expect(bad.json).toMatchObject({ error: { code: 'BAD_SCHEDULE' } });
-    const reserved = bullpen(['deploy', 'start', '--model', 'ops-model:1', '--policy-text', 'retraining: { sweepTrials: 10 }', ...ws]);
-    expect(reserved.code).toBe(3);
-    expect(reserved.stderr).toMatch(/retraining\.sweepTrials is not supported yet/);
+    const tooMany = bullpen(['deploy', 'start', '--model', 'ops-model:1', '--policy-text', 'retraining: { sweepTrials: 500 }', ...ws]);
+    expect(tooMany.code).toBe(3);
+    expect(tooMany.json).toMatchObject({ error: { code: 'OPS_POLICY_INVALID' } });
+    expect(tooMany.stderr).toMatch(/retraining\.sweepTrials/);
     const list = bullpen(['deploy', 'list', '--all', ...ws]);
     expect(list.code, list.stderr).toBe(0);
     expect(list.json).toEqual([]);

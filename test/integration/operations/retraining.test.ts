@@ -203,6 +203,41 @@ describe('the retraining pipeline over a demo workspace', () => {
     expect(audit.map((e) => [e.action, e.actor])).toEqual([['register', 'auto:manual-gate']]);
   }, 60_000);
 
+  it("with sweepTrials, a sweep warm-started from the champion on games before the comparison window chooses the challenger's parameters", async () => {
+    const policy = opsPolicySchema.parse({ retraining: { sweepTrials: 4 } });
+    await call(engine, 'deploy.start', { model: 'weak:1', name: 'swept', policyText: JSON.stringify(policy) });
+    const row = await runJobResult(engine, 'deploy.retrain', { name: 'swept' });
+    expect(row.state).toBe('completed');
+    const sweep = row.sweep!;
+    expect(sweep).toMatchObject({ trials: 4, before: row.comparisonWindow!.from });
+    expect(sweep.completed + sweep.pruned).toBeGreaterThanOrEqual(1);
+    const shown = await call(engine, 'ml.sweeps.show', { id: sweep.sweepId });
+    expect(shown.config).toMatchObject({ before: row.comparisonWindow!.from, sampler: 'tpe', objectives: ['logLoss'] });
+    // Trial 0 is the champion's own recipe, in the space's names, even where it lies outside the default space (learning rate 0.5).
+    const trials = (await call(engine, 'ml.sweeps.trials', { id: sweep.sweepId })).trials;
+    expect(trials[0].params).toEqual({
+      num_leaves: OVERFIT.num_leaves,
+      learning_rate: OVERFIT.learning_rate,
+      feature_fraction: OVERFIT.feature_fraction,
+      bagging_fraction: OVERFIT.bagging_fraction,
+      bagging_freq: 1,
+      min_child_samples: OVERFIT.min_data_in_leaf,
+      max_depth: -1,
+      reg_alpha: 0,
+      reg_lambda: OVERFIT.lambda_l2,
+    });
+    expect(sweep.warmStart).toBe(trials[0].state === 'complete' ? trials[0].values![0] : null);
+    // The best trial is never worse than the warm start on the sweep's CV, and the challenger trains with its parameters.
+    const complete = trials.filter((t) => t.state === 'complete');
+    expect(sweep.best!.logLoss).toBe(Math.min(...complete.map((t) => t.values![0])));
+    const challengerRun = await engine.runs.get((await engine.models.get(row.challenger!.model)).runId);
+    expect(challengerRun.tags).toMatchObject({ 'sweep.id': sweep.sweepId, 'sweep.trials': String(sweep.completed + sweep.pruned) });
+    const runParams = await engine.runs.params(challengerRun.id);
+    expect(runParams).toMatchObject(sweep.best!.params);
+    // It reads back from the history as it was recorded.
+    expect((await history('swept'))[0].sweep).toEqual(sweep);
+  }, 180_000);
+
   async function lastGameId(): Promise<string> {
     const id = await engine.workspace.value<string>(`SELECT game_id FROM games ORDER BY date DESC, game_id LIMIT 1`);
     return id as string;

@@ -95,6 +95,8 @@ function sweep(status: SweepStatus, objectives: ObjectiveName[]): SweepRecord {
     numBoostRound: 1000,
     earlyStoppingRounds: 50,
     lag: 1,
+    before: null,
+    enqueued: [],
   };
   return {
     id: 'sw_0123456789',

@@ -19,6 +19,7 @@ import { boundModel } from '../deployments/servedModel';
 import { shiftDay } from '../monitoring/duckDbMonitoring';
 import type { Scope } from '../operationsTypes';
 import type { TriggerName } from './triggers';
+import { sweepTagsOf, warmStartedSweep } from './retrainSweep';
 import { trainOnRows } from './trainOnRows';
 
 /**
@@ -154,7 +155,7 @@ export function assertOutOfSample(challenger: { name: string; lastTrainingDate: 
 }
 
 /** A model name for the pipeline's models, kept within the name rule. */
-function modelName(deployment: string, role: 'challenger' | 'refit', day: string, id: string): string {
+function modelName(deployment: string, role: 'challenger' | 'refit' | 'sweep', day: string, id: string): string {
   const suffix = `-${role}-${day.replace(/-/g, '')}-${id.slice(0, 6)}`;
   return `${deployment.slice(0, 100 - suffix.length)}${suffix}`;
 }
@@ -183,6 +184,7 @@ export function openRecord(dep: Deployment, champion: StoredModel, req: RetrainR
     earlyStopping: null,
     comparisonWindow: null,
     challenger: null,
+    sweep: null,
     comparison: null,
     decision: null,
     decisionReason: null,
@@ -331,10 +333,30 @@ export async function runRetrain(deps: RetrainDeps, req: RetrainRequest, scope: 
       const stopRows = trainRows.subarray(trainRows.length - holdout);
       r.trainWindow = windowOf(m, trainRows);
       r.earlyStopping = windowOf(m, stopRows);
+      let challengerParams = params;
+      let sweepTags: Record<string, string> = {};
+      if (policy.sweepTrials > 0) {
+        const found = await warmStartedSweep(deps, r, {
+          champion,
+          params,
+          trials: policy.sweepTrials,
+          before: compFrom,
+          seasons: policy.window.rule === 'lastSeasons' ? `${firstSeason}-${currentSeason}` : undefined,
+          seed,
+          numBoostRound: trained.numBoostRound ?? DEFAULT_NUM_BOOST_ROUND,
+          earlyStoppingRounds: esr,
+          name: modelName(dep.name, 'sweep', day, r.id),
+          step,
+          ctx: jobSlice(ctx, 0.15, 0.35, 'sweep'),
+        });
+        challengerParams = found.params;
+        sweepTags = found.tags;
+      }
       const name = modelName(dep.name, 'challenger', day, r.id);
+      const from = policy.sweepTrials > 0 ? 0.35 : 0.15;
       await step(
         'challenger',
-        0.15,
+        from,
         `training challenger ${name} on ${trainRows.length} games ${r.trainWindow?.from}..${r.trainWindow?.to}`,
       );
       const out = await trainOnRows(
@@ -344,13 +366,13 @@ export async function runRetrain(deps: RetrainDeps, req: RetrainRequest, scope: 
           name,
           fitRows,
           stopRows,
-          params,
+          params: challengerParams,
           numBoostRound: trained.numBoostRound ?? DEFAULT_NUM_BOOST_ROUND,
           earlyStoppingRounds: esr,
           seed,
-          tags: { ...tags, 'retrain.role': 'challenger' },
+          tags: { ...tags, ...sweepTags, 'retrain.role': 'challenger' },
         },
-        jobSlice(ctx, 0.15, 0.45, 'challenger'),
+        jobSlice(ctx, from, 0.45, 'challenger'),
       );
       challenger = await deps.models.get(out.modelName);
       // Guards the window arithmetic above: the challenger must not have seen a comparison game.
@@ -387,7 +409,8 @@ export async function runRetrain(deps: RetrainDeps, req: RetrainRequest, scope: 
     // 6. Refit the winner on everything settled before the clock's day, with the challenger's best iteration.
     const refitName = modelName(dep.name, 'refit', day, r.id);
     await step('refit', 0.55, `refitting as ${refitName} on ${inWindow.length} games up to ${lastSettled}`);
-    const winnerSettings = req.challenger !== undefined ? trainingSettings(await deps.runs.params(challenger.runId)) : trained;
+    // The winner's own recipe (a given model's, or the challenger's with the sweep's parameters).
+    const winnerSettings = trainingSettings(await deps.runs.params(challenger.runId));
     const winnerSeed = winnerSettings.seed ?? seed;
     const refit = await trainOnRows(
       deps,
@@ -400,7 +423,7 @@ export async function runRetrain(deps: RetrainDeps, req: RetrainRequest, scope: 
         numBoostRound: Math.max(1, challenger.bestIteration),
         earlyStoppingRounds: null,
         seed: winnerSeed,
-        tags: { ...tags, 'retrain.role': 'refit', 'retrain.challenger': challenger.name },
+        tags: { ...tags, ...(r.sweep ? sweepTagsOf(r.sweep) : {}), 'retrain.role': 'refit', 'retrain.challenger': challenger.name },
       },
       jobSlice(ctx, 0.55, 0.7, 'refit'),
     );

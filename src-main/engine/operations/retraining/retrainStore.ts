@@ -10,6 +10,8 @@ interface Details {
   comparisonGames: number | null;
   earlyStopping: RetrainRecord['earlyStopping'];
   challenger: RetrainRecord['challenger'];
+  /** Absent in rows written before sweeps ran in the pipeline. */
+  sweep?: RetrainRecord['sweep'];
   refit: RetrainRecord['refit'];
   validation: RetrainRecord['validation'];
   durationMs: number | null;
@@ -92,6 +94,7 @@ function toRecord(r: RetrainRow, live: ReadonlySet<string>): RetrainRecord {
     earlyStopping: d.earlyStopping,
     comparisonWindow: window(r.comparison_from, r.comparison_to, d.comparisonGames),
     challenger: d.challenger,
+    sweep: d.sweep ?? null,
     comparison: r.comparison === null ? null : (JSON.parse(r.comparison) as unknown),
     decision: r.decision,
     decisionReason: r.decision_reason,
@@ -115,6 +118,7 @@ function params(r: RetrainRecord): Record<string, string | number | boolean | nu
     comparisonGames: r.comparisonWindow?.games ?? null,
     earlyStopping: r.earlyStopping,
     challenger: r.challenger,
+    sweep: r.sweep,
     refit: r.refit,
     validation: r.validation,
     durationMs: r.durationMs,
