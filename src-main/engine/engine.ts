@@ -28,6 +28,7 @@ import type { SweepStorage } from './sweeps/sweepStorage';
 import { DuckDbDeployments } from './operations/deployments/duckDbDeployments';
 import { DuckDbMonitoring } from './operations/monitoring/duckDbMonitoring';
 import { DuckDbRetraining } from './operations/retraining/retrainStore';
+import { DuckDbExperiments } from './operations/experiments/duckDbExperiments';
 import { attachAlertNotifiers, type AlertNotifiers } from './operations/alerts/alertNotifiers';
 import { Scheduler } from './operations/scheduler/scheduler';
 import { DuckDbScheduleStore } from './operations/scheduler/scheduleStore';
@@ -99,6 +100,8 @@ export class Engine implements EngineDeps {
   readonly monitoring: DuckDbMonitoring;
   /** The retraining history of deployments. */
   readonly retraining: DuckDbRetraining;
+  /** A/B experiments on deployments: routing and shadow scoring inside the deployments' scoring path, analyses, decisions. */
+  readonly experiments: DuckDbExperiments;
   /** The live checks' scheduler, in a long-lived engine only (EngineOptions.scheduler). */
   private scheduler: Scheduler | null = null;
   private readonly notifiers: AlertNotifiers;
@@ -125,7 +128,21 @@ export class Engine implements EngineDeps {
     this.settings = new SettingsStore(workspace);
     this.registry = new DuckDbRegistry(workspace, this.models, this.validations);
     this.sweeps = new DuckDbSweeps(workspace);
-    this.deployments = new DuckDbDeployments({ workspace, pool, models: this.models, registry: this.registry });
+    this.experiments = new DuckDbExperiments({
+      workspace,
+      pool,
+      models: this.models,
+      registry: this.registry,
+      deployments: () => this.deployments,
+      publishAlerts: (events) => this.monitoring.publish(events),
+    });
+    this.deployments = new DuckDbDeployments({
+      workspace,
+      pool,
+      models: this.models,
+      registry: this.registry,
+      experiments: this.experiments,
+    });
     this.monitoring = new DuckDbMonitoring(this, this.deployments);
     this.retraining = new DuckDbRetraining(workspace, () => jobManager.liveIds());
     this.notifiers = attachAlertNotifiers(this.monitoring, workspace, {

@@ -12,6 +12,7 @@ import type { SweepStorage } from './sweeps/sweepStorage';
 import type { DeploymentService, MonitoringService } from './operations/operationsTypes';
 import type { ReplayMonitoring } from './operations/replay/runReplay';
 import type { DuckDbRetraining } from './operations/retraining/retrainStore';
+import type { DuckDbExperiments } from './operations/experiments/duckDbExperiments';
 
 /**
  * What the engine's stages work with: the workspace (matrices and prechecks read games through it), the
@@ -35,4 +36,6 @@ export interface EngineDeps {
   monitoring: MonitoringService & ReplayMonitoring;
   /** The retraining history (the pipeline and its triggers are in operations/retraining). */
   retraining: DuckDbRetraining;
+  /** A/B experiments on deployments (routing runs inside `deployments`' scoring path). */
+  experiments: DuckDbExperiments;
 }

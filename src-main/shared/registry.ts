@@ -36,7 +36,8 @@ export const registryVersionSchema = z.object({
 });
 export type RegistryVersionJson = z.output<typeof registryVersionSchema>;
 
-export const auditActions = ['register', 'approve', 'reject', 'promote', 'rollback', 'archive', 'export'] as const;
+/** `experiment`: an A/B experiment's circuit breaker or rollback routed a challenger 0% (recorded by the experiments engine). */
+export const auditActions = ['register', 'approve', 'reject', 'promote', 'rollback', 'archive', 'export', 'experiment'] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = (typeof auditActions)[number];
 

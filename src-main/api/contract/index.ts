@@ -12,6 +12,7 @@ import { registryOps } from './ops/registry';
 import { sweepOps } from './ops/sweeps';
 import { metricsOps } from './ops/metrics';
 import { deployOps } from './ops/deploy';
+import { abOps } from './ops/ab';
 
 import { BullpenError } from '../../shared/errors';
 import type { Job } from '../../shared/events';
@@ -42,6 +43,7 @@ export const contract = {
   ...sweepOps,
   ...metricsOps,
   ...deployOps,
+  ...abOps,
 } as const;
 
 export type Contract = typeof contract;

@@ -33,6 +33,7 @@ export const deployHandlers: HandlersFor<keyof typeof deployOps> = {
   },
   'deploy.stop': async (input, engine) => {
     const deployment = await engine.deployments.stop(input.name, LIVE);
+    await engine.experiments.deploymentStopped(deployment, LIVE);
     engine.deploymentChanged(deployment);
     return deployment;
   },

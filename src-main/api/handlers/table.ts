@@ -14,6 +14,7 @@ import { registryHandlers } from './registry';
 import { sweepHandlers } from './sweeps';
 import { metricsHandlers } from './metrics';
 import { deployHandlers } from './deploy';
+import { abHandlers } from './ab';
 
 /**
  * Every op's implementation. Typed so a contract op without a handler fails to compile; each noun's
@@ -34,4 +35,5 @@ export const handlers: { [N in OpName]: Handler<N> } = {
   ...sweepHandlers,
   ...metricsHandlers,
   ...deployHandlers,
+  ...abHandlers,
 };

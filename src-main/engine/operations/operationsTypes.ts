@@ -1,5 +1,6 @@
 import type { Alert, Deployment, LoggedPrediction, MonitorCheck } from '../../shared/results/operations';
 import type { OpsPolicy } from '../../shared/operations/opsPolicy';
+import type { RoutedPrediction } from '../../shared/results/experiments';
 import type { Clock } from './clock';
 
 /** Who asked for a prediction (kept on every log row). */
@@ -18,6 +19,8 @@ export interface ScoredGame {
   away: string;
   p: number;
   seq: number;
+  /** While an A/B experiment runs on the deployment: the routed variant, its probability and bet, and the shadow probability. */
+  experiment?: RoutedPrediction;
 }
 
 /**

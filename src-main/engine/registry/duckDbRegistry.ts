@@ -410,8 +410,9 @@ export class DuckDbRegistry implements RegistryService {
 
   async appendAudit(entry: Omit<AuditEntry, 'seq' | 'at' | 'prevHash' | 'hash'>): Promise<AuditEntry> {
     // Stage moves, approvals and registrations are written only with the change they record; an entry
-    // claiming one from outside would make the trail disagree with the registry.
-    if (entry.action !== 'export')
+    // claiming one from outside would make the trail disagree with the registry. Exports and experiments'
+    // circuit breakers change nothing the registry holds, so their entries come from outside.
+    if (entry.action !== 'export' && entry.action !== 'experiment')
       throw new BullpenError(
         'internal',
         'AUDIT_ACTION_RESERVED',

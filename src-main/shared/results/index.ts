@@ -10,3 +10,4 @@ export * from './export';
 export * from './sweep';
 export * from './operations';
 export * from './retraining';
+export * from './experiments';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { opsPolicySchema } from '../operations/opsPolicy';
 import { count, isoDate, measured } from './numbers';
+import { replayExperimentSchema, routedPredictionSchema } from './experiments';
 import { gameWindowSchema, retrainComparisonSchema, retrainDecisions, retrainTriggers } from './retraining';
 
 export const monitorStatusSchema = z.enum(['ok', 'warn', 'alert', 'unknown']);
@@ -103,7 +104,16 @@ export const deployPredictResultSchema = z.object({
   modelName: z.string(),
   version: z.number().int().nullable(),
   predictions: z.array(
-    z.object({ gameId: z.string(), date: isoDate, home: z.string(), away: z.string(), p: z.number(), seq: z.number().int() }),
+    z.object({
+      gameId: z.string(),
+      date: isoDate,
+      home: z.string(),
+      away: z.string(),
+      p: z.number(),
+      seq: z.number().int(),
+      /** While an A/B experiment runs on the deployment (shared/results/experiments). */
+      experiment: routedPredictionSchema.optional(),
+    }),
   ),
   /** Games that could not be scored, and why (a missing feature row, a model that does not cover the date). */
   unscored: z.array(z.object({ gameId: z.string(), reason: z.string() })),
@@ -165,6 +175,8 @@ export const replayResultSchema = z.object({
       rollback: z.object({ date: isoDate, reason: z.string() }).nullable(),
     }),
   ),
+  /** The A/B experiments the replay ran (`--challenger`): control first in each one's variants; empty without a challenger. */
+  experiments: z.array(replayExperimentSchema).default([]),
   durationMs: z.number(),
 });
 export type ReplayResult = z.output<typeof replayResultSchema>;

@@ -10,6 +10,7 @@ import {
   replayResultSchema,
 } from '../../../shared/results/operations';
 import { isoDate } from '../../../shared/results/numbers';
+import { experimentOptionsSchema } from '../../../shared/results/experiments';
 import { retrainHistorySchema, retrainRecordSchema } from '../../../shared/results/retraining';
 
 export const deploymentName = z
@@ -163,13 +164,22 @@ export const deployOps = {
         from: isoDate.optional(),
         to: isoDate.optional(),
         ...policySources,
+        challenger: z
+          .string()
+          .min(1)
+          .max(120)
+          .optional()
+          .describe(
+            'run an A/B experiment of this model (NAME[:VERSION] or a trained model) against --model; the experiment flags apply only with it',
+          ),
+        ...experimentOptionsSchema.shape,
       })
       .strict(),
     output: jobSchema,
     result: replayResultSchema,
     cli: {
       path: ['deploy', 'replay'],
-      help: 'replay a season: --model NAME --season 2016 [--from DATE --to DATE] [--policy FILE]',
+      help: 'replay a season: --model NAME --season 2016 [--from DATE --to DATE] [--policy FILE] [--challenger MODEL [--split 80/20] [--canary]]',
       files: ['policy'],
     },
   }),

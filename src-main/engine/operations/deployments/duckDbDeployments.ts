@@ -13,12 +13,15 @@ import type { DeploymentService, PredictionVia, Scope, ScoredGame } from '../ope
 import { featureRows, featuresJson, MaterializationCache } from './featureRows';
 import { closingPricesSql, pricesAt } from './pricesAt';
 import { boundModel, ModelTextCache, resolveBinding } from './servedModel';
+import type { ExperimentRouting } from '../experiments/duckDbExperiments';
 
 export interface DeploymentDeps {
   workspace: Workspace;
   pool: Pick<WorkerPool, 'run' | 'threadsPerTask'>;
   models: Pick<ModelService, 'find' | 'get' | 'text'>;
   registry: Pick<RegistryService, 'show' | 'version'>;
+  /** A/B experiments: after the log is written, a running experiment's challenger scores the same games and each is routed. */
+  experiments?: ExperimentRouting;
 }
 
 interface DeploymentRow {
@@ -290,14 +293,32 @@ export class DuckDbDeployments implements DeploymentService {
       const logged = await this.append(sql, dep, toLog, via, scope);
       return new Map([...same, ...logged]);
     });
-    const predictions = scorable.map((s, i) => ({
-      gameId: s.game.game_id,
-      date: s.game.date,
-      home: s.game.home,
-      away: s.game.away,
-      p: p[i],
-      seq: seqs.get(s.game.game_id) as number,
-    }));
+    const routed = this.deps.experiments
+      ? await this.deps.experiments.route(
+          dep,
+          fresh.map((r) => ({
+            gameId: r.gameId,
+            date: r.gameDate,
+            p: r.p,
+            seq: seqs.get(r.gameId) as number,
+            priceFirst: r.priceHome,
+            priceSecond: r.priceAway,
+          })),
+          scope,
+        )
+      : null;
+    const predictions = scorable.map((s, i) => {
+      const experiment = routed?.get(s.game.game_id);
+      return {
+        gameId: s.game.game_id,
+        date: s.game.date,
+        home: s.game.home,
+        away: s.game.away,
+        p: p[i],
+        seq: seqs.get(s.game.game_id) as number,
+        ...(experiment ? { experiment } : {}),
+      };
+    });
     return { predictions, unscored };
   }
 

@@ -20,9 +20,12 @@ import type { Sql } from '../../workspace/sql';
 
 export type AlertEvent = { alert: Alert; event: 'opened' | 'resolved' };
 
+/** A result an alert is opened or resolved from: a monitor's, or another check's under its own name (an experiment's SRM check). */
+export type AlertSource = Omit<MonitorResult, 'monitor'> & { monitor: string };
+
 const WARN_SEVERITY = new Set(['featureDrift', 'estimatedPerformance']);
 
-export function alertable(r: MonitorResult): boolean {
+export function alertable(r: AlertSource): boolean {
   if (r.monitor === 'dataQuality') return false;
   if ((r.monitor === 'performanceDrift' || r.monitor === 'estimatedPerformance') && r.subject === null) return false;
   return true;
@@ -79,7 +82,7 @@ const keyOf = (monitor: string, subject: string | null) => `${monitor}\u0000${su
 export async function applyAlerts(
   sql: Sql,
   scope: { deploymentId: string; replayId: string | null; at: number },
-  results: readonly MonitorResult[],
+  results: readonly AlertSource[],
 ): Promise<AlertEvent[]> {
   const firing = await sql.all<AlertRow>(
     `${ALERT_SELECT} WHERE deployment_id = ? AND replay_id IS NOT DISTINCT FROM ? AND status = 'firing'`,

@@ -165,6 +165,12 @@ export class DuckDbMonitoring implements MonitoringService {
       );
       return applyAlerts(sql, { deploymentId: deployment.id, replayId: scope.replayId, at }, results);
     });
+    this.publish(events);
+    return { check, events };
+  }
+
+  /** Tells the listeners of alerts opened or resolved after their commit (a check's, or an experiment's SRM alert). */
+  publish(events: readonly AlertEvent[]): void {
     for (const e of events) {
       for (const listener of [...this.listeners]) {
         try {
@@ -174,7 +180,6 @@ export class DuckDbMonitoring implements MonitoringService {
         }
       }
     }
-    return { check, events };
   }
 
   private logOf(deployment: Deployment, scope: Scope, reference: PreparedReference): PredictionLogCache {

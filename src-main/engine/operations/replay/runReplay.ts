@@ -15,6 +15,8 @@ import { resolveBinding } from '../deployments/servedModel';
 import { edgeBets, type PreparedReference } from '../monitoring/references';
 import { afterMonitoringCheck } from '../retraining/afterCheck';
 import type { RetrainDeps } from '../retraining/pipeline';
+import { ReplayAbTest, type ReplayExperiments } from '../experiments/replayExperiment';
+import { experimentOptionsSchema, type ExperimentOptions } from '../../../shared/results/experiments';
 
 /**
  * `bullpen deploy replay`: a past season walked day by day through the same deployment and monitoring code
@@ -44,7 +46,11 @@ export interface ReplayInput {
   /** The operations policy, parsed by the caller (the same reader as `deploy start`); default: the default policy. */
   policy?: OpsPolicy;
   policyText?: string | null;
+  /** An A/B experiment of this model against `model` (issue 14), with its settings (defaults when absent). */
+  challenger?: string;
 }
+/** The replay's input with the experiment flags `deploy replay` passes (used only with `challenger`). */
+export type ReplayJobInput = ReplayInput & Partial<ExperimentOptions>;
 
 /** What a replay needs of monitoring beyond the MonitoringService: the reference prepared up front, the alerts a check opened, unscored games. */
 export interface ReplayMonitoring {
@@ -59,6 +65,8 @@ export type ReplayDeps = Pick<EngineDeps, 'workspace'> & {
   monitoring: ReplayMonitoring;
   /** The whole engine, which retraining needs (validation, registry, pool); only a policy enabling retraining uses it. */
   retrain?: RetrainDeps;
+  /** A/B experiments (`--challenger`); a replay without a challenger needs none. */
+  experiments?: ReplayExperiments;
 };
 
 /** Dates with games in the season (and the from/to range), in order. */
@@ -75,8 +83,16 @@ export async function replayDays(
 }
 
 /** The refusals that need no replay: a model that is neither trained nor registered, a range outside the season, a season without games. */
-export async function precheckReplay(deps: Pick<EngineDeps, 'workspace' | 'models' | 'registry'>, input: ReplayInput): Promise<void> {
+export async function precheckReplay(
+  deps: Pick<EngineDeps, 'workspace' | 'models' | 'registry'> & { experiments?: Pick<ReplayExperiments, 'precheck'> },
+  input: ReplayJobInput,
+): Promise<void> {
   await resolveBinding(deps, input.model, true);
+  if (input.challenger !== undefined) {
+    if (!deps.experiments)
+      throw new BullpenError('internal', 'REPLAY_EXPERIMENTS_UNAVAILABLE', 'this replay was started without the experiments engine', {});
+    await deps.experiments.precheck(input.model, input.challenger, experimentOptions(input));
+  }
   for (const [flag, d] of [
     ['--from', input.from],
     ['--to', input.to],
@@ -95,6 +111,24 @@ export async function precheckReplay(deps: Pick<EngineDeps, 'workspace' | 'model
       `season ${input.season} has no games${input.from || input.to ? ` between ${input.from ?? 'its start'} and ${input.to ?? 'its end'}` : ''} in this workspace: import it first (bullpen data status lists the seasons)`,
       { season: input.season, from: input.from ?? null, to: input.to ?? null },
     );
+}
+
+/** The experiment settings of a replay's input, the contract's defaults where a flag was not given. */
+export function experimentOptions(input: Partial<ExperimentOptions>): ExperimentOptions {
+  return experimentOptionsSchema.parse({
+    split: input.split,
+    metric: input.metric,
+    guardrails: input.guardrails,
+    minSamples: input.minSamples,
+    maxDays: input.maxDays,
+    alpha: input.alpha,
+    minEffect: input.minEffect,
+    analysis: input.analysis,
+    stopRule: input.stopRule,
+    bankroll: input.bankroll,
+    maxLoss: input.maxLoss,
+    canary: input.canary,
+  });
 }
 
 const at = (date: string, hour: number) => new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
@@ -152,7 +186,7 @@ async function finishReplay(deps: ReplayDeps, id: string, status: 'completed' | 
 }
 
 /** Walks the season; the result is `deploy replay --json` (shared/results/operations replayResultSchema). */
-export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobContext): Promise<ReplayResult> {
+export async function runReplay(deps: ReplayDeps, input: ReplayJobInput, ctx: JobContext): Promise<ReplayResult> {
   const started = performance.now();
   const policy = input.policy ?? DEFAULT_OPS_POLICY;
   const days = await replayDays(deps, input);
@@ -160,6 +194,8 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
     throw inputError('REPLAY_NO_GAMES', `season ${input.season} has no games in the range: nothing to replay`, { season: input.season });
   if (policy.retraining.enabled && !deps.retrain)
     throw new BullpenError('internal', 'REPLAY_RETRAINING_UNAVAILABLE', 'this replay was started without the engine retraining needs', {});
+  if (input.challenger !== undefined && !deps.experiments)
+    throw new BullpenError('internal', 'REPLAY_EXPERIMENTS_UNAVAILABLE', 'this replay was started without the experiments engine', {});
   const replayId = randomUUID();
   const clock = new ReplayClock(at(days[0], 0));
   const scope: Scope = { replayId, clock };
@@ -170,6 +206,10 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
       { model: input.model, name: `replay-${input.season}`, policy, policyText: input.policyText ?? null },
       scope,
     );
+    const experiment =
+      input.challenger !== undefined && deps.experiments
+        ? await ReplayAbTest.start(deps.experiments, deployment, { challenger: input.challenger, options: experimentOptions(input) }, scope)
+        : null;
     ctx.progress(0, `preparing the reference of ${deployment.modelName}`);
     const reference = await deps.monitoring.reference(deployment, scope, ctx.signal);
     ctx.log(`reference: ${reference.description} (prepared in ${Math.round(reference.preparedMs)} ms)`);
@@ -197,6 +237,7 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
             threshold: e.alert.threshold,
             severity: e.alert.severity,
           });
+      await experiment?.afterDay(day, scope);
       if (deps.retrain && policy.retraining.enabled) {
         const after = await afterMonitoringCheck(deps.retrain, deployment, scope, ctx);
         if (after.probation?.rolledBack) {
@@ -235,6 +276,7 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
     }
     const logged = await deps.deployments.predictions(deployment.id, scope, { limit: 1_000_000 });
     const { settled, ...performanceSummary } = replayPerformance(logged);
+    const experiments = experiment ? [await experiment.finish(scope)] : [];
     await deps.deployments.stop(deployment.name, scope);
     const result: ReplayResult = {
       replayId,
@@ -247,6 +289,7 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
       driftScore,
       performance: performanceSummary,
       retrains,
+      experiments,
       durationMs: performance.now() - started,
     };
     await finishReplay(deps, replayId, 'completed', {
@@ -266,9 +309,19 @@ export async function runReplay(deps: ReplayDeps, input: ReplayInput, ctx: JobCo
 }
 
 /** `deploy.replay` as a job: refusals (unknown model, a season without games) before it starts. */
-export const replayJob: JobSpec<EngineDeps, ReplayInput, 'deploy.replay'> = {
+export const replayJob: JobSpec<EngineDeps, ReplayJobInput, 'deploy.replay'> = {
   kind: 'deploy.replay',
   precheck: (deps, input) => precheckReplay(deps, input),
   run: (deps, input, ctx) =>
-    runReplay({ workspace: deps.workspace, deployments: deps.deployments, monitoring: deps.monitoring, retrain: deps }, input, ctx),
+    runReplay(
+      {
+        workspace: deps.workspace,
+        deployments: deps.deployments,
+        monitoring: deps.monitoring,
+        retrain: deps,
+        experiments: deps.experiments,
+      },
+      input,
+      ctx,
+    ),
 };

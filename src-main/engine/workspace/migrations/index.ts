@@ -9,6 +9,7 @@ import { registryMigration } from './007_registry';
 import { sweepsMigration } from './008_sweeps';
 import { operationsMigration } from './009_operations';
 import { retrainingMigration } from './010_retraining';
+import { experimentsMigration } from './011_experiments';
 
 /** Every migration in order. Append new ones; never renumber or edit a released one. */
 export const migrations: Migration[] = [
@@ -22,6 +23,7 @@ export const migrations: Migration[] = [
   sweepsMigration,
   operationsMigration,
   retrainingMigration,
+  experimentsMigration,
 ];
 
 export const latestSchemaVersion = (): number => migrations.reduce((v, m) => Math.max(v, m.version), 0);
