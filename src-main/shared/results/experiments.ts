@@ -46,7 +46,7 @@ export const decisionSchema = z.object({
 });
 export type ExperimentDecision = z.output<typeof decisionSchema>;
 
-/** Canary ramp (the lead's canary work drives it): challenger share steps in percent, the current step, and its state. */
+/** Canary ramp (engine/operations/experiments/canaryRamp.ts): challenger share steps in percent, the current step, and its state. */
 export const DEFAULT_RAMP_STEPS = [5, 10, 25, 50, 100] as const;
 export const rampStatuses = ['off', 'ramping', 'holding', 'completed', 'rolledBack'] as const;
 export const rampSchema = z.object({
@@ -55,7 +55,18 @@ export const rampSchema = z.object({
   current: z.number().int().min(0).nullable(),
   status: z.enum(rampStatuses),
   /** Steps completed, each with the day it completed and the guardrail check that let it pass. */
-  completed: z.array(z.object({ step: z.number().int().min(0), share: z.number(), at: z.string(), check: z.string() })).default([]),
+  completed: z
+    .array(
+      z.object({
+        step: z.number().int().min(0),
+        share: z.number(),
+        at: z.string(),
+        check: z.string(),
+        /** Paired settled games when the step completed: the next step counts its games from here. */
+        games: count.default(0),
+      }),
+    )
+    .default([]),
 });
 export type RampState = z.output<typeof rampSchema>;
 
@@ -87,6 +98,8 @@ export const experimentConfigSchema = z.object({
   /** The confidence sequence's tuning N*: the number of samples at which it is tightest. */
   sequentialTuning: z.number().gt(0),
   canary: z.boolean(),
+  /** Canary: paired settled games each step runs before its guardrail check may pass it. */
+  canaryStepGames: z.number().int().min(1).default(30),
 });
 export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
 
@@ -126,6 +139,13 @@ export const experimentOptionsSchema = z.object({
     .default(0.25)
     .describe("share of the bankroll the challenger's placed bets may lose before it is routed 0%"),
   canary: z.boolean().default(false).describe('ramp the challenger share through 5, 10, 25, 50, 100%'),
+  canaryStepGames: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(30)
+    .describe('canary: paired settled games (about 2 MLB days) each step runs before its guardrail check may pass it'),
 });
 export type ExperimentOptions = z.output<typeof experimentOptionsSchema>;
 
@@ -347,5 +367,7 @@ export const replayExperimentSchema = z.object({
   circuitBreaker: z.object({ date: isoDate, reason: z.string() }).nullable(),
   days: count,
   pairedGames: count,
+  /** A canary's ramp as the replay left it (null without --canary): the steps it passed, each with its check. */
+  ramp: rampSchema.nullable().default(null),
 });
 export type ReplayExperiment = z.output<typeof replayExperimentSchema>;

@@ -12,6 +12,7 @@ import { ValidationService } from './validation/validationService.svelte';
 import { RegistryService } from './registry/registryService.svelte';
 import { SweepService } from './sweeps/sweepService.svelte';
 import { MonitoringService } from './monitoring/monitoringService.svelte';
+import { AbService } from './ab/abService.svelte';
 import { WorkspaceService } from './workspace/workspaceService.svelte';
 
 /**
@@ -30,6 +31,7 @@ export interface AppContext extends ServiceDeps {
   registry: RegistryService;
   sweeps: SweepService;
   monitoring: MonitoringService;
+  ab: AbService;
 }
 
 /** Builds the services once per window; they live as long as it does and keep their answers between screens. */
@@ -48,6 +50,7 @@ export function createAppContext(client: BullpenClient): AppContext {
     registry: new RegistryService(deps),
     sweeps: new SweepService(deps),
     monitoring: new MonitoringService(deps),
+    ab: new AbService(deps),
   };
 }
 

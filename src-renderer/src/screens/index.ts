@@ -72,6 +72,13 @@ export const screens: ScreenDef[] = [
       'Deployed models: drift of their features and predictions, realized and estimated performance, data quality, alerts; and replays of past seasons.',
     load: () => import('./MonitoringScreen.svelte'),
   },
+  {
+    id: 'ab',
+    title: 'A/B tests',
+    subtitle:
+      'Experiments between a deployment’s model and a challenger: per-variant metrics, sequential and Bayesian analyses, sample ratio, canary ramp; stop, promote, roll back.',
+    load: () => import('./AbTestsScreen.svelte'),
+  },
 ];
 
 export const defaultScreenId = 'workspace';

@@ -23,6 +23,7 @@ import { clockDay } from '../deployments/duckDbDeployments';
 import { featureRows, MaterializationCache } from '../deployments/featureRows';
 import { boundModel, ModelTextCache, resolveBinding, type ModelBinding } from '../deployments/servedModel';
 import type { DeploymentService, Scope } from '../operationsTypes';
+import { rampAction } from './canaryRamp';
 import { boundaryTimeline, evaluateExperiment, type ExperimentEvaluation } from './evaluateExperiment';
 import { experimentNotFound, ExperimentStore, type NewExperimentPrediction, type StoredExperiment } from './experimentStore';
 import { defaultExperimentName, experimentConfig, initialRamp, initialShare, type ExperimentOptions } from './experimentSettings';
@@ -447,7 +448,48 @@ export class DuckDbExperiments implements ExperimentRouting {
       await this.deps.workspace.transaction((sql) =>
         this.store.update(sql, e, scope, { status: 'completed', share: 0, decision: d }, { kind: 'decision', message: d.reason }),
       );
+    else if (await this.moveRamp(e, games, scope)) return { experiment: await this.store.byId(e.id), evaluation };
     return { experiment: d.outcome === 'continue' ? e : await this.store.byId(e.id), evaluation };
+  }
+
+  /**
+   * A canary's step at this look (canaryRamp.ts): the next share, or the challenger rolled back on a regression.
+   * The step is written only if the ramp is still where this look read it, so two concurrent looks move it once.
+   */
+  private async moveRamp(e: StoredExperiment, games: Awaited<ReturnType<ExperimentStore['games']>>, scope: Scope): Promise<boolean> {
+    const action = rampAction(e, games, scope.clock.now().toISOString());
+    if (action.kind === 'rollback') {
+      await this.cutOff(
+        e,
+        scope,
+        { outcome: 'circuitBreaker', by: 'guardrail', date: clockDay(scope.clock), reason: `Canary rolled back: ${action.reason}` },
+        autoActor(e.deployment),
+      );
+      return true;
+    }
+    if (action.kind !== 'advance') return false;
+    return withWriteRetry(() =>
+      this.deps.workspace.transaction(async (sql) => {
+        const now = await this.store.running(sql, e.deploymentId, scope);
+        if (!now || now.id !== e.id || now.ramp.current !== e.ramp.current || now.ramp.completed.length !== e.ramp.completed.length)
+          return false;
+        const done = action.ramp.status === 'completed';
+        await this.store.update(
+          sql,
+          now,
+          scope,
+          { share: action.share, ramp: action.ramp },
+          {
+            kind: 'rampStep',
+            message: done
+              ? `canary complete at ${Math.round(action.share * 100)}%: ${action.check}`
+              : `canary step to ${Math.round(action.share * 100)}%: ${action.check}`,
+            details: { step: action.ramp.current, completed: action.ramp.completed.length },
+          },
+        );
+        return true;
+      }),
+    );
   }
 
   // ---- internals

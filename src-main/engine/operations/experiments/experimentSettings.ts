@@ -46,6 +46,7 @@ export function experimentConfig(options: ExperimentOptions): ExperimentConfig {
     prior: { mean: 0, sd: DEFAULT_PRIOR_SD },
     sequentialTuning: DEFAULT_SEQUENTIAL_TUNING,
     canary: options.canary,
+    canaryStepGames: options.canaryStepGames,
   };
 }
 

@@ -91,6 +91,7 @@ export class ReplayAbTest {
       circuitBreaker: this.breaker,
       days: (this.last ?? final).day,
       pairedGames: final.pairedGames,
+      ramp: e.ramp.status === 'off' ? null : e.ramp,
     };
   }
 }
