@@ -35,7 +35,7 @@ export const abOps = {
     output: experimentSchema,
     cli: {
       path: ['ab', 'start'],
-      help: 'start an experiment: --deployment D --challenger MODEL[:VERSION] [--split 80/20] [--metric logLoss] [--guardrails roi,calibration]',
+      help: 'start an experiment: --deployment D --challenger MODEL[:VERSION] [--split 80/20] [--metric logLoss] [--guardrails roi,calibration] [--canary]',
     },
   }),
   'ab.list': defineOp({
