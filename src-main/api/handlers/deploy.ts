@@ -1,9 +1,11 @@
 import { liveClock } from '../../engine/operations/clock';
+import { rollbackDeployment, switchDeployment, type BlueGreenDeps } from '../../engine/operations/deployments/blueGreen';
 import { predictResult } from '../../engine/operations/deployments/predictResult';
 import { readOpsPolicy } from '../../engine/operations/opsPolicyFile';
 import type { Scope } from '../../engine/operations/operationsTypes';
 import { replayJob } from '../../engine/operations/replay/runReplay';
 import { retrainJob } from '../../engine/operations/retraining/pipeline';
+import type { Engine } from '../../engine/engine';
 import { BullpenError } from '../../shared/errors';
 import type { deployOps } from '../contract/ops/deploy';
 import type { HandlersFor } from './handler';
@@ -11,6 +13,17 @@ import type { HandlersFor } from './handler';
 /** Every live op reads the wall clock; a read of a replay's rows (`--replay ID`) reads them under that replay's id. */
 const scopeOf = (input: { replay?: string }): Scope => ({ replayId: input.replay ?? null, clock: liveClock });
 const LIVE: Scope = { replayId: null, clock: liveClock };
+
+const blueGreen = (engine: Engine): BlueGreenDeps => ({
+  workspace: engine.workspace,
+  pool: engine.pool,
+  models: engine.models,
+  runs: engine.runs,
+  validations: engine.validations,
+  registry: engine.registry,
+  deployments: engine.deployments,
+  experiments: engine.experiments,
+});
 
 export const deployHandlers: HandlersFor<keyof typeof deployOps> = {
   'deploy.start': async (input, engine, caller) => {
@@ -57,6 +70,14 @@ export const deployHandlers: HandlersFor<keyof typeof deployOps> = {
       LIVE,
     );
   },
+  'deploy.switch': async (input, engine) =>
+    switchDeployment(
+      blueGreen(engine),
+      { name: input.name, to: input.to, reason: input.reason, actor: await engine.settings.actor() },
+      LIVE,
+    ),
+  'deploy.rollback': async (input, engine) =>
+    rollbackDeployment(blueGreen(engine), { name: input.name, reason: input.reason, actor: await engine.settings.actor() }, LIVE),
   'deploy.check': async (input, engine) => {
     const deployment = await engine.deployments.get(input.name, LIVE);
     const check = await engine.monitoring.check(deployment, LIVE);

@@ -23,6 +23,13 @@ export interface ScoredGame {
   experiment?: RoutedPrediction;
 }
 
+/** What scored one request: the deployment's binding as read once at its start (a switch never mixes two in one answer). */
+export interface ServedBinding {
+  name: string;
+  modelName: string;
+  version: number | null;
+}
+
 /**
  * Deployments and their prediction log (owned by helper H1: engine/operations/deployments/*). Scoring
  * reads only what was known before first pitch (the point-in-time feature rows of the game, the latest
@@ -33,13 +40,13 @@ export interface DeploymentService {
   get(name: string, scope: Scope): Promise<Deployment>;
   list(options: { all: boolean }): Promise<Deployment[]>;
   stop(name: string, scope: Scope): Promise<Deployment>;
-  /** Scores the games of `date`, the listed `gameIds`, or the upcoming (scheduled) ones, and logs them. */
+  /** Scores the games of `date`, the listed `gameIds`, or the upcoming (scheduled) ones, and logs them; `served` is the binding that scored them all. */
   predict(
     name: string,
     games: { date: string | null; upcoming: boolean; gameIds?: string[] },
     via: PredictionVia,
     scope: Scope,
-  ): Promise<{ predictions: ScoredGame[]; unscored: { gameId: string; reason: string }[] }>;
+  ): Promise<{ predictions: ScoredGame[]; unscored: { gameId: string; reason: string }[]; served: ServedBinding }>;
   /** The log with outcomes and closing prices joined where the clock says they are known, newest first. */
   predictions(deploymentId: string, scope: Scope, options: { from?: string; to?: string; limit: number }): Promise<LoggedPrediction[]>;
   /** Appends a correction of logged row `seq` (a new row pointing at it, with its reason); no row is ever updated. */

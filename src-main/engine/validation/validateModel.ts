@@ -261,6 +261,10 @@ export async function validateModel(deps: EngineDeps, input: ValidateInput, ctx:
   const predictions = await artifactOf(deps, backtestRun.id, 'predictions.csv');
   const p = new Map(predictions.map((r) => [r.gameId, r.p]));
   const evaluation = await evidenceGames(deps, model, evaluationSeasons, p);
+  // The per-game probabilities the gates judged, kept with the validation: a deployment's health check
+  // (engine/operations/deployments/healthCheck.ts) has the model reproduce them before it is served.
+  const evaluated = new Set(evaluation.gameIds);
+  const judged = predictions.filter((r) => evaluated.has(r.gameId));
   const importance = await artifactOf(deps, cvRun.id, 'importance.json');
   const trained = await deps.runs.get(model.runId);
   const trainedImportance = trained.data.importance;
@@ -322,6 +326,7 @@ export async function validateModel(deps: EngineDeps, input: ValidateInput, ctx:
         artifacts: [
           { name: 'validation.json', value: report },
           { name: 'report.html', value: html },
+          { name: 'predictions.csv', value: judged },
         ],
       },
     };

@@ -38,7 +38,7 @@ describe('ml validate: gates from out-of-sample evidence, stored with the model,
     const run = await engine.runs.get(r.runId);
     expect(run.kind).toBe('validation');
     expect(run.tags['validation.status']).toBe(report.status);
-    expect(run.artifacts.map((a) => a.name).sort()).toEqual(['report.html', 'validation.json']);
+    expect(run.artifacts.map((a) => a.name).sort()).toEqual(['predictions.csv', 'report.html', 'validation.json']);
     expect(run.data.validation?.status).toBe(report.status);
     const trained = await engine.runs.get(report.modelRunId);
     expect(trained.tags['validation.status']).toBe(report.status);

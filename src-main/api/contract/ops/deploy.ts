@@ -12,6 +12,7 @@ import {
 import { isoDate } from '../../../shared/results/numbers';
 import { experimentOptionsSchema } from '../../../shared/results/experiments';
 import { retrainHistorySchema, retrainRecordSchema } from '../../../shared/results/retraining';
+import { deploySwitchResultSchema } from '../../../shared/results/blueGreen';
 
 export const deploymentName = z
   .string()
@@ -80,6 +81,34 @@ export const deployOps = {
       .strict(),
     output: deployPredictResultSchema,
     cli: { path: ['deploy', 'predict'], positionals: ['name'], help: 'score games: NAME --date 2016-07-04 | --upcoming' },
+  }),
+  'deploy.switch': defineOp({
+    kind: 'command',
+    summary:
+      "Blue-green switch: the deployment serves another version of its registered model. The version's model must reproduce its validation's probabilities (health check, exit 1 when not) and pass the registry's gates; it is promoted to production and served in one atomic change",
+    input: z
+      .object({
+        name: deploymentName,
+        to: z.string().min(1).max(120).describe("MODEL:VERSION of the registry (the deployment's registered model)"),
+        reason: z.string().trim().min(1).max(2000).optional().describe('why, for the audit trail'),
+      })
+      .strict(),
+    output: deploySwitchResultSchema,
+    cli: {
+      path: ['deploy', 'switch'],
+      positionals: ['name'],
+      help: 'switch the served version after a health check: NAME --to MODEL:VERSION [--reason TEXT]; exit 1 when the check or a gate fails',
+    },
+  }),
+  'deploy.rollback': defineOp({
+    kind: 'command',
+    summary:
+      'One step back: the registry restores the previous production version and the deployment serves it, after the same health check',
+    input: z
+      .object({ name: deploymentName, reason: z.string().trim().min(1).max(2000).optional().describe('why, for the audit trail') })
+      .strict(),
+    output: deploySwitchResultSchema,
+    cli: { path: ['deploy', 'rollback'], positionals: ['name'], help: 'serve the previous version again: NAME [--reason TEXT]' },
   }),
   'deploy.check': defineOp({
     kind: 'command',

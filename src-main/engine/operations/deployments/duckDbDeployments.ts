@@ -9,7 +9,7 @@ import type { WorkerPool } from '../../workers/workerPool';
 import type { Sql } from '../../workspace/sql';
 import type { Workspace } from '../../workspace/workspace';
 import { liveClock, type Clock } from '../clock';
-import type { DeploymentService, PredictionVia, Scope, ScoredGame } from '../operationsTypes';
+import type { DeploymentService, PredictionVia, Scope, ScoredGame, ServedBinding } from '../operationsTypes';
 import { featureRows, featuresJson, MaterializationCache } from './featureRows';
 import { closingPricesSql, pricesAt } from './pricesAt';
 import { boundModel, ModelTextCache, resolveBinding } from './servedModel';
@@ -235,6 +235,34 @@ export class DuckDbDeployments implements DeploymentService {
     return this.byId(id);
   }
 
+  /**
+   * A blue-green switch's one write: the active deployment serves `to` from the commit on, provided it
+   * still serves `from` (a concurrent switch, promotion or retraining that changed it first wins, and this
+   * one is refused rather than undoing it). Version and training change in one UPDATE of one row, so a
+   * prediction reads either binding whole.
+   */
+  async switchServed(
+    name: string,
+    from: { version: number | null; sourceModel: string },
+    to: { version: number; sourceModel: string },
+    scope: Scope,
+  ): Promise<Deployment> {
+    const id = await this.deps.workspace.transaction(async (sql) => {
+      const active = await this.activeRow(sql, name, scope);
+      if (!active) throw await this.notActive(name, scope);
+      if (active.version !== from.version || active.source_model !== from.sourceModel)
+        throw new BullpenError(
+          'conflict',
+          'DEPLOYMENT_CHANGED',
+          `deployment ${name} serves ${active.model_name}:${active.version ?? active.source_model} now, not ${active.model_name}:${from.version ?? from.sourceModel}: something else changed it meanwhile; look with \`bullpen deploy show ${name}\` and switch again`,
+          { name, serving: active.version, expected: from.version },
+        );
+      await sql.run(`UPDATE deployments SET version = ?, source_model = ? WHERE id = ?`, [to.version, to.sourceModel, active.id]);
+      return active.id;
+    });
+    return this.byId(id);
+  }
+
   // ---- scoring
 
   async predict(
@@ -242,10 +270,13 @@ export class DuckDbDeployments implements DeploymentService {
     games: { date: string | null; upcoming: boolean; gameIds?: string[] },
     via: PredictionVia,
     scope: Scope,
-  ): Promise<{ predictions: ScoredGame[]; unscored: { gameId: string; reason: string }[] }> {
+  ): Promise<{ predictions: ScoredGame[]; unscored: { gameId: string; reason: string }[]; served: ServedBinding }> {
+    // The row is read once: every game of the request, its log rows and the answer carry this one binding,
+    // whatever a blue-green switch commits meanwhile.
     const active = await this.activeRow(this.deps.workspace, name, scope);
     if (!active) throw await this.notActive(name, scope);
     const dep = toDeployment(active);
+    const served: ServedBinding = { name: dep.name, modelName: dep.modelName, version: dep.version };
     const model = await this.servedModel(dep);
     const day = clockDay(scope.clock);
     const replay = scope.replayId !== null;
@@ -266,7 +297,7 @@ export class DuckDbDeployments implements DeploymentService {
       if (reason) unscored.push({ gameId: game.game_id, reason });
       else scorable.push({ game, x: rows.get(game.game_id) as Float64Array });
     }
-    if (!scorable.length) return { predictions: [], unscored };
+    if (!scorable.length) return { predictions: [], unscored, served };
 
     const cols = model.featureNames.length;
     const x = new Float64Array(scorable.length * cols);
@@ -319,7 +350,7 @@ export class DuckDbDeployments implements DeploymentService {
         ...(experiment ? { experiment } : {}),
       };
     });
-    return { predictions, unscored };
+    return { predictions, unscored, served };
   }
 
   async predictions(
@@ -466,7 +497,8 @@ export class DuckDbDeployments implements DeploymentService {
   /**
    * Games whose latest logged prediction by this deployment is the same as the fresh one (same features,
    * probability and prices): asking again answers that row rather than logging a duplicate, which would
-   * weigh the game twice in monitoring. Any change (a new price, a changed feature) is a new row.
+   * weigh the game twice in monitoring. Any change (a new price, a changed feature, another served
+   * version after a switch) is a new row, so a row's version is always the one that gave its probability.
    */
   private async unchanged(sql: Sql, dep: Deployment, fresh: NewLogRow[]): Promise<Map<string, number>> {
     const same = new Map<string, number>();
@@ -478,8 +510,10 @@ export class DuckDbDeployments implements DeploymentService {
       features: string;
       price_home: number | null;
       price_away: number | null;
+      version: number | null;
+      source_model: string;
     }>(
-      `SELECT game_id, seq, p, features::VARCHAR AS features, price_home, price_away FROM prediction_log
+      `SELECT game_id, seq, p, features::VARCHAR AS features, price_home, price_away, version, source_model FROM prediction_log
        WHERE deployment_id = ? AND kind = 'prediction' AND game_id IN (${placeholders(fresh.length)})
        QUALIFY row_number() OVER (PARTITION BY game_id ORDER BY seq DESC) = 1`,
       [dep.id, ...fresh.map((r) => r.gameId)],
@@ -487,7 +521,15 @@ export class DuckDbDeployments implements DeploymentService {
     const byGame = new Map(last.map((r) => [r.game_id, r]));
     for (const r of fresh) {
       const prev = byGame.get(r.gameId);
-      if (prev && prev.p === r.p && prev.features === r.features && prev.price_home === r.priceHome && prev.price_away === r.priceAway)
+      if (
+        prev &&
+        prev.p === r.p &&
+        prev.features === r.features &&
+        prev.price_home === r.priceHome &&
+        prev.price_away === r.priceAway &&
+        prev.version === dep.version &&
+        prev.source_model === dep.sourceModel
+      )
         same.set(r.gameId, prev.seq);
     }
     return same;

@@ -10,7 +10,7 @@ export async function predictResult(
   via: PredictionVia,
   scope: Scope,
 ): Promise<z.input<typeof deployPredictResultSchema>> {
-  const { predictions, unscored } = await deployments.predict(name, games, via, scope);
-  const dep = await deployments.get(name, scope);
-  return { deployment: dep.name, modelName: dep.modelName, version: dep.version, predictions, unscored };
+  // The binding predict scored with, not a second read: a switch between two reads would name the other version.
+  const { predictions, unscored, served } = await deployments.predict(name, games, via, scope);
+  return { deployment: served.name, modelName: served.modelName, version: served.version, predictions, unscored };
 }
