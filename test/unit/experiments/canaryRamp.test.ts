@@ -5,31 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src-workers/compute/stats/rng';
 import { rampAction, stepStartGames } from '../../../src-main/engine/operations/experiments/canaryRamp';
 import type { ExperimentGame, VariantPrediction } from '../../../src-main/engine/operations/experiments/experimentSample';
-import { experimentOptionsSchema, type Experiment, type RampState } from '../../../src-main/shared/results/experiments';
-import { experimentConfig, initialRamp } from '../../../src-main/engine/operations/experiments/experimentSettings';
+import type { Experiment, RampState } from '../../../src-main/shared/results/experiments';
+import { experimentWith } from './experimentFixture';
 
-function canary(options: Record<string, unknown> = {}): Experiment {
-  const config = experimentConfig(experimentOptionsSchema.parse({ canary: true, canaryStepGames: 40, ...options }));
-  const ramp = initialRamp(config);
-  return {
-    id: 'e',
-    name: 'e',
-    deploymentId: 'd',
-    deployment: 'd',
-    replayId: null,
-    control: { modelName: 'a', version: 1, sourceModel: 'a' },
-    challenger: { modelName: 'b', version: null, sourceModel: 'b' },
-    salt: 'e',
-    config,
-    status: 'running',
-    challengerShare: ramp.steps[0] / 100,
-    ramp,
-    decision: null,
-    startedAt: '2016-04-01T00:00:00.000Z',
-    startDay: '2016-04-01',
-    endedAt: null,
-  };
-}
+const canary = (options: Record<string, unknown> = {}): Experiment => experimentWith({ canary: true, canaryStepGames: 40, ...options });
 
 const noBet = (p: number): VariantPrediction => ({ p, side: null, stake: 0, priceFirst: 1.9, priceSecond: 1.9 });
 

@@ -5,30 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src-workers/compute/stats/rng';
 import { boundaryTimeline, evaluateExperiment, experimentDay } from '../../../src-main/engine/operations/experiments/evaluateExperiment';
 import type { ExperimentGame, VariantPrediction } from '../../../src-main/engine/operations/experiments/experimentSample';
-import { experimentOptionsSchema, type Experiment } from '../../../src-main/shared/results/experiments';
-import { experimentConfig, initialRamp } from '../../../src-main/engine/operations/experiments/experimentSettings';
+import { experimentWith } from './experimentFixture';
 
-function experiment(options: Record<string, unknown> = {}): Experiment {
-  const config = experimentConfig(experimentOptionsSchema.parse(options));
-  return {
-    id: 'e',
-    name: 'e',
-    deploymentId: 'd',
-    deployment: 'd',
-    replayId: null,
-    control: { modelName: 'a', version: 1, sourceModel: 'a' },
-    challenger: { modelName: 'b', version: null, sourceModel: 'b' },
-    salt: 'e',
-    config,
-    status: 'running',
-    challengerShare: config.split[1] / 100,
-    ramp: initialRamp(config),
-    decision: null,
-    startedAt: '2016-04-01T00:00:00.000Z',
-    startDay: '2016-04-01',
-    endedAt: null,
-  };
-}
+const experiment = experimentWith;
 
 const noBet = (p: number): VariantPrediction => ({ p, side: null, stake: 0, priceFirst: 1.9, priceSecond: 1.9 });
 

@@ -1,6 +1,6 @@
-import { analyzeMetric } from '../../../../src-workers/compute/experiments/statistics';
 import type { AnalyzedMetric, Experiment, RampState } from '../../../shared/results/experiments';
-import { METRIC_DIRECTION, pairedGames, pairedSample, type ExperimentGame } from './experimentSample';
+import { analyze, METRIC_LABELS } from './evaluateExperiment';
+import { pairedGames, type ExperimentGame } from './experimentSample';
 
 /**
  * A canary ramp: the challenger's share climbs through the ramp's steps (5 → 10 → 25 → 50 → 100% by default)
@@ -20,7 +20,7 @@ export type RampAction =
   | { kind: 'advance'; ramp: RampState; share: number; check: string }
   | { kind: 'rollback'; metric: AnalyzedMetric; reason: string };
 
-const LABELS: Record<AnalyzedMetric, string> = { logLoss: 'log loss', accuracy: 'accuracy', roi: 'ROI', calibration: 'Brier score' };
+const LABELS = METRIC_LABELS;
 
 /** Paired settled games counted when the current step began (0 before the first step completed). */
 export const stepStartGames = (ramp: RampState): number => (ramp.completed.length ? ramp.completed[ramp.completed.length - 1].games : 0);
@@ -30,21 +30,7 @@ export function rampAction(e: Experiment, games: readonly ExperimentGame[], at: 
   const ramp = e.ramp;
   if (ramp.status !== 'ramping' || ramp.current === null) return { kind: 'none' };
   const metrics: AnalyzedMetric[] = [e.config.metric, ...e.config.guardrails];
-  const checks = metrics.map((metric) => {
-    const a = analyzeMetric(
-      { kind: 'paired', ...pairedSample(games, metric) },
-      {
-        direction: METRIC_DIRECTION[metric],
-        alpha: e.config.alpha,
-        minEffect: e.config.minEffect,
-        tuning: e.config.sequentialTuning,
-        prior: e.config.prior,
-        riskThreshold: e.config.riskThreshold,
-        label: LABELS[metric],
-      },
-    );
-    return { metric, a };
-  });
+  const checks = metrics.map((metric) => ({ metric, a: analyze(e, games, 'paired', metric) }));
   const regressed = checks.find((c) => c.a.sequential.significant && (c.a.effect ?? 0) < 0);
   if (regressed)
     return {

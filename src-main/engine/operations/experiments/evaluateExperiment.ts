@@ -45,9 +45,15 @@ export function experimentDay(startDay: string, clockDay: string): number {
 
 export const nextDay = (day: string): string => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 
-const METRIC_LABELS: Record<AnalyzedMetric, string> = { logLoss: 'log loss', accuracy: 'accuracy', roi: 'ROI', calibration: 'Brier score' };
+export const METRIC_LABELS: Record<AnalyzedMetric, string> = {
+  logLoss: 'log loss',
+  accuracy: 'accuracy',
+  roi: 'ROI',
+  calibration: 'Brier score',
+};
 
-function analyze(e: Experiment, games: readonly ExperimentGame[], kind: AnalysisKind, metric: AnalyzedMetric): MetricAnalysis {
+/** One metric in one analysis, with the experiment's test settings. */
+export function analyze(e: Experiment, games: readonly ExperimentGame[], kind: AnalysisKind, metric: AnalyzedMetric): MetricAnalysis {
   const sample = kind === 'routed' ? { kind, ...routedSample(games, metric) } : { kind, ...pairedSample(games, metric) };
   return analyzeMetric(sample, {
     direction: METRIC_DIRECTION[metric],
