@@ -118,10 +118,12 @@ describe.skipIf(!hasChromium())('Sweeps screen (serve mode, headless Chromium)',
       const running = seen.filter((s) => s.status === 'running');
       const finishedWhileRunning = running.map((s) => s.finished);
       expect(finishedWhileRunning.length).toBeGreaterThan(0);
-      // Never backwards, and at least two different counts of finished trials seen while the sweep was still running.
+      // Never backwards, and at least three different counts of finished trials seen while the sweep was still running:
+      // a sweep of 30 trials lasts several of the page's one-second reads (a timer restarted by every job event once
+      // kept the page from reading at all until the sweep ended, and showed 1–2 counts).
       expect(finishedWhileRunning).toEqual([...finishedWhileRunning].sort((a, b) => a - b));
       const distinct = [...new Set(finishedWhileRunning)];
-      expect(distinct.length, JSON.stringify(seen)).toBeGreaterThanOrEqual(2);
+      expect(distinct.length, JSON.stringify(seen)).toBeGreaterThanOrEqual(3);
       expect(Math.min(...distinct.filter((n) => n > 0))).toBeLessThan(TRIALS);
       expect(
         running.some((s) => s.rows > 0 && s.rows < TRIALS),
