@@ -9,8 +9,8 @@
  * 10%: two models refit on overlapping seasons), and all of the accuracy difference comes from those games,
  * so per game (control hit, challenger hit) is (1,1), (1,0), (0,1) or (0,0) with the probabilities that give
  * both accuracies and that disagreement. Volumes as MLB's: 13–17 games a day (uniform, mean 15), routed by
- * GrowthBook's hash of (experiment salt, game id) at 80/20 (and 50/50 for contrast), horizons 14, 30 and 60
- * days, no decision before `minSamples` (default 100) games per variant.
+ * GrowthBook's hash of (experiment salt, game id) at 80/20 (and 50/50 for contrast), horizons of 14, 30 and 60
+ * days by default (`--horizons` for others), no decision before `minSamples` (default 100) games per variant.
  *
  * Analyses: routed (each variant on the games routed to it; Welch) and paired (challenger − control on every
  * game; one-sample t). Procedures, at α = 0.05, each look being the end of a day:
@@ -19,7 +19,7 @@
  *   sequential the confidence sequence (GrowthBook's asymptotic one, N* = 5000, its default) read every day;
  *   seq N*=15·days  the same sequence tuned to the games expected by the horizon (N* = 15 × days);
  *   Bayes GB   the expected-loss stop rule with GrowthBook's defaults (prior N(0, 0.3²), risk 0.0025);
- *   Bayes      the same rule with Bullpen's defaults (DEFAULT_PRIOR_SD, DEFAULT_RISK_THRESHOLD in statistics.ts);
+ *   Bayes      the same rule with Bullpen's defaults (DEFAULT_PRIOR_SD, riskThresholdFor(horizon) in statistics.ts);
  *   either     the first of sequential and Bayes.
  * A false positive is any declared winner (either side) under effect 0; power is the challenger declared under
  * +5%. 95% intervals are Wilson's for a binomial proportion over the experiments. "Mean days" is E[min(stop day,
@@ -27,7 +27,7 @@
  * experiments (the defaults were chosen on a run with another seed, so the reported column is out of sample).
  *
  * Run: `npx tsx bench/abSimulation.ts [--experiments 1000] [--seed 1] [--min-samples 100] [--disagreement 0.1]
- * [--markdown FILE]`. Prints one JSON document; writes the markdown section to FILE when given.
+ * [--horizons 14,30,60] [--markdown FILE]`. Prints one JSON document; writes the markdown section to FILE when given.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -36,10 +36,11 @@ import { assignVariant } from '../src-workers/compute/experiments/routing';
 import {
   analyzeMetric,
   DEFAULT_PRIOR_SD,
-  DEFAULT_RISK_THRESHOLD,
   DEFAULT_SEQUENTIAL_TUNING,
   gaussianPosterior,
   GROWTHBOOK_RISK_THRESHOLD,
+  RISK_THRESHOLD_BY_MAX_DAYS,
+  riskThresholdFor,
   sequentialHalfwidth,
   srm,
   SRM_P_THRESHOLD,
@@ -49,7 +50,8 @@ import { createRng, type Rng } from '../src-workers/compute/stats/rng';
 
 const CONTROL_ACCURACY = 0.57;
 const EFFECTS = [0, 0.05] as const;
-const HORIZONS = [14, 30, 60] as const;
+/** Maximum durations studied (`--horizons 14,30,60,120`); the experiments are simulated for the longest. */
+const HORIZONS: readonly number[] = horizonsFrom(process.argv.slice(2));
 const DAYS = HORIZONS[HORIZONS.length - 1];
 const MIN_GAMES_PER_DAY = 13;
 const GAMES_PER_DAY_SPREAD = 5;
@@ -58,7 +60,15 @@ const ALPHA = 0.05;
 /** GrowthBook's DEFAULT_PROPER_PRIOR_STDDEV (statistics.ts keeps it as Bullpen's default too). */
 const GROWTHBOOK_PRIOR_SD = 0.3;
 const GRID_PRIOR_SDS = [0.3, 0.1, 0.05];
-const GRID_THRESHOLDS = [2.5e-3, 1e-3, 2.5e-4, 1e-4, 7.5e-5, 5e-5, 3.5e-5, 2.5e-5, 1.5e-5, 1e-5];
+const GRID_THRESHOLDS = [2.5e-3, 1e-3, 2.5e-4, 1e-4, 7.5e-5, 5e-5, 3.5e-5, 2.5e-5, 1.5e-5, 1e-5, 5e-6, 2.5e-6, 1e-6];
+
+function horizonsFrom(argv: string[]): number[] {
+  const i = argv.indexOf('--horizons');
+  const text = i >= 0 ? argv[i + 1] : '14,30,60';
+  const days = (text ?? '').split(',').map(Number);
+  if (!days.every((d) => Number.isInteger(d) && d > 0)) throw new Error('--horizons takes days, e.g. 14,30,60');
+  return [...new Set(days)].sort((a, b) => a - b);
+}
 const Z95 = 1.959963984540054;
 
 interface Options {
@@ -207,7 +217,8 @@ function bayesSide(l: Look, priorSd: number, threshold: number): number {
   return Math.min(p.expectedLossChallenger, p.expectedLossControl) < threshold ? (p.mean > 0 ? 1 : -1) : 0;
 }
 
-const bullpenBayes = (l: Look) => bayesSide(l, DEFAULT_PRIOR_SD, DEFAULT_RISK_THRESHOLD);
+/** Bullpen's Bayesian rule for an experiment of `horizon` days: its prior and the threshold for that maximum duration. */
+const bullpenBayes = (horizon: number) => (l: Look) => bayesSide(l, DEFAULT_PRIOR_SD, riskThresholdFor(horizon));
 
 /** The confidence sequence tuned for the horizon: N* = the games expected by then (15 a day; routed counts both variants). */
 function sequentialTunedTo(horizon: number): Procedure {
@@ -225,8 +236,8 @@ const PROCEDURES: Record<string, Procedure> = {
   sequential: firstLook((l) => l.sequential),
   'seq N*=15·days': (looks, horizon) => sequentialTunedTo(horizon)(looks, horizon),
   'Bayes GB': firstLook((l) => l.bayesGb),
-  Bayes: firstLook(bullpenBayes),
-  either: firstLook((l) => l.sequential || bullpenBayes(l)),
+  Bayes: (looks, horizon) => firstLook(bullpenBayes(horizon))(looks, horizon),
+  either: (looks, horizon) => firstLook((l) => l.sequential || bullpenBayes(horizon)(l))(looks, horizon),
 };
 const PROCEDURE_NAMES = Object.keys(PROCEDURES);
 
@@ -314,7 +325,7 @@ function markdown(o: Options, cells: Cell[], grid: GridRow[], srmAlerts: number,
   return [
     `### A/B statistics: simulation study (bench/abSimulation.ts, ${o.experiments} experiments per cell, seed ${o.seed})`,
     '',
-    `Per-game pick accuracy, control ${CONTROL_ACCURACY}, challenger ${CONTROL_ACCURACY} × (1 + effect); both models score every game and pick different sides on ${pct(o.disagreement)} of them; ${MIN_GAMES_PER_DAY}–${MIN_GAMES_PER_DAY + GAMES_PER_DAY_SPREAD - 1} games a day, routed by GrowthBook v2 hashes; a look after every day from the first day with ${o.minSamples} games per variant ("first look", median); α = ${ALPHA}; sequential N* = ${DEFAULT_SEQUENTIAL_TUNING} (GrowthBook's default) or ${MEAN_GAMES_PER_DAY} × days; Bayes GB = prior N(0, ${GROWTHBOOK_PRIOR_SD}²) on the relative effect and risk threshold ${GROWTHBOOK_RISK_THRESHOLD} (GrowthBook's defaults); Bayes = prior N(0, ${DEFAULT_PRIOR_SD}²), threshold ${DEFAULT_RISK_THRESHOLD} (Bullpen's defaults); either = the first of sequential and Bayes. ${(seconds / 60).toFixed(1)} min on ${cpus().length} cores.`,
+    `Per-game pick accuracy, control ${CONTROL_ACCURACY}, challenger ${CONTROL_ACCURACY} × (1 + effect); both models score every game and pick different sides on ${pct(o.disagreement)} of them; ${MIN_GAMES_PER_DAY}–${MIN_GAMES_PER_DAY + GAMES_PER_DAY_SPREAD - 1} games a day, routed by GrowthBook v2 hashes; a look after every day from the first day with ${o.minSamples} games per variant ("first look", median); α = ${ALPHA}; sequential N* = ${DEFAULT_SEQUENTIAL_TUNING} (GrowthBook's default) or ${MEAN_GAMES_PER_DAY} × days; Bayes GB = prior N(0, ${GROWTHBOOK_PRIOR_SD}²) on the relative effect and risk threshold ${GROWTHBOOK_RISK_THRESHOLD} (GrowthBook's defaults); Bayes = prior N(0, ${DEFAULT_PRIOR_SD}²), threshold ${RISK_THRESHOLD_BY_MAX_DAYS.map((r) => `${r.threshold} ${Number.isFinite(r.upTo) ? `up to ${r.upTo} days` : 'beyond'}`).join(', ')} (Bullpen's defaults); either = the first of sequential and Bayes. ${(seconds / 60).toFixed(1)} min on ${cpus().length} cores.`,
     '',
     'False-positive rate, true effect 0 (any winner declared; Wilson 95% interval):',
     '',
@@ -392,6 +403,19 @@ function main(): void {
         routedPower: evaluate(runs[EFFECTS[1]]['routed 80/20'], proc, DAYS, EFFECTS[1]).rate,
       });
     }
+  // Per horizon: the Bayesian rule's worst false-positive rate over the analyses for each (prior sd, threshold),
+  // so a threshold can be chosen per maximum duration.
+  const bayesByHorizon = HORIZONS.map((horizon) => ({
+    horizon,
+    rows: GRID_PRIOR_SDS.flatMap((priorSd) =>
+      GRID_THRESHOLDS.map((threshold) => {
+        const proc = firstLook((l) => bayesSide(l, priorSd, threshold));
+        const fpr = Math.max(...ANALYSES.map((a) => evaluate(runs[0][a.key], proc, horizon, 0).rate));
+        const pairedPower = evaluate(runs[EFFECTS[1]].paired, proc, horizon, EFFECTS[1]).rate;
+        return { priorSd, threshold, maxFpr: fpr, pairedPower };
+      }),
+    ),
+  }));
   const seconds = (performance.now() - started) / 1000;
   const md = markdown(o, cells, grid, srmAlerts, seconds);
   if (o.markdown) writeFileSync(o.markdown, md);
@@ -401,10 +425,11 @@ function main(): void {
         options: o,
         machine: `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
         seconds,
-        defaults: { priorSd: DEFAULT_PRIOR_SD, riskThreshold: DEFAULT_RISK_THRESHOLD, tuning: DEFAULT_SEQUENTIAL_TUNING },
+        defaults: { priorSd: DEFAULT_PRIOR_SD, riskThresholds: RISK_THRESHOLD_BY_MAX_DAYS, tuning: DEFAULT_SEQUENTIAL_TUNING },
         srmAlerts,
         cells,
         grid,
+        bayesByHorizon,
       },
       null,
       1,

@@ -11,6 +11,8 @@ export {
   GROWTHBOOK_RISK_THRESHOLD,
   powerAgainst,
   procedures,
+  RISK_THRESHOLD_BY_MAX_DAYS,
+  riskThresholdFor,
   sequentialHalfwidth,
   sequentialPValue,
   sequentialRho,

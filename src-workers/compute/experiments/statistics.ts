@@ -32,8 +32,9 @@ import { chiSquareSf, normalCdf, normalQuantileAccurate, normalSf } from './dist
  *    and of keeping control E[max(θ, 0)] = σφ(μ/σ) + μΦ(μ/σ), both as fractions of |control mean|. The stop
  *    rule: stop when the leader's expected loss is below riskThreshold. The rule is a decision rule with no
  *    frequentist guarantee of its own: with GrowthBook's threshold (0.0025, DEFAULT_WIN_RISK_THRESHOLD) and daily
- *    looks it declares false winners in most null experiments at MLB volumes, so the default here is 2.5e-5,
- *    tuned by bench/abSimulation.ts to keep the false-positive rate ≤ α up to 60 days (see DEFAULT_RISK_THRESHOLD).
+ *    looks it declares false winners in most null experiments at MLB volumes, so the default here is 2.5e-5 up to
+ *    60 days and smaller beyond, tuned by bench/abSimulation.ts to keep the false-positive rate ≤ α under daily
+ *    looks up to a whole season (see riskThresholdFor).
  *
  * Effects are oriented so that > 0 favours the challenger (for a lower-is-better metric such as log loss the
  * sign is flipped); the relative effect is effect / |control mean|, its variance by the delta method for a
@@ -60,6 +61,24 @@ export const GROWTHBOOK_RISK_THRESHOLD = 0.0025;
  * relative to their mean) the threshold needs to shrink again: the sequential test is the one with a guarantee.
  */
 export const DEFAULT_RISK_THRESHOLD = 2.5e-5;
+
+/**
+ * The risk threshold for an experiment of at most `maxDays` daily looks, largest first: the Bayesian rule's
+ * false-positive rate grows with the looks (bench/abSimulation.ts, seed 2, worst analysis: 2.5e-5 gives 4.0% at
+ * 60 days but 5.3% at 90, 6.1% at 120 and 7.4% at 183), so longer experiments get a smaller threshold (1.5e-5:
+ * 3.2% at 90, 3.8% at 120; 1e-5: 2.9% at 183). Seed 1 checks the choice out of sample (bench/RESULTS.md).
+ */
+export const RISK_THRESHOLD_BY_MAX_DAYS: readonly { upTo: number; threshold: number }[] = [
+  { upTo: 60, threshold: DEFAULT_RISK_THRESHOLD },
+  { upTo: 120, threshold: 1.5e-5 },
+  { upTo: Number.POSITIVE_INFINITY, threshold: 1e-5 },
+];
+
+/** Bullpen's default risk threshold for an experiment that looks daily for at most `maxDays` days. */
+export function riskThresholdFor(maxDays: number): number {
+  const step = RISK_THRESHOLD_BY_MAX_DAYS.find((s) => maxDays <= s.upTo);
+  return (step ?? RISK_THRESHOLD_BY_MAX_DAYS[RISK_THRESHOLD_BY_MAX_DAYS.length - 1]).threshold;
+}
 /** GrowthBook's DEFAULT_SRM_THRESHOLD: a sample-ratio mismatch alerts below this p-value. */
 export const SRM_P_THRESHOLD = 0.001;
 /** Beyond |μ/σ| = 37 one normal tail is below 1e-300: the expected losses are max(∓μ, 0) exactly (GrowthBook short-circuits there too). */

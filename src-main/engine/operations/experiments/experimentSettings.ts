@@ -1,4 +1,4 @@
-import { DEFAULT_PRIOR_SD, DEFAULT_RISK_THRESHOLD } from '../../../../src-workers/compute/experiments/statistics';
+import { DEFAULT_PRIOR_SD, riskThresholdFor } from '../../../../src-workers/compute/experiments/statistics';
 import { inputError } from '../../../shared/errors';
 import { DEFAULT_RAMP_STEPS, type ExperimentConfig, type ExperimentOptions, type RampState } from '../../../shared/results/experiments';
 
@@ -49,9 +49,9 @@ export function experimentConfig(options: ExperimentOptions): ExperimentConfig {
     bankroll: options.bankroll,
     maxLossShare: options.maxLoss,
     stopRule: options.stopRule,
-    // GrowthBook's prior; a risk threshold 100× below GrowthBook's, which at MLB volumes declares winners in
-    // 29–89% of no-effect experiments (bench/abSimulation.ts; statistics.ts says why).
-    riskThreshold: DEFAULT_RISK_THRESHOLD,
+    // GrowthBook's prior; a risk threshold 100× (or more, for long experiments) below GrowthBook's, which at MLB
+    // volumes declares winners in 29–89% of no-effect experiments (bench/abSimulation.ts; statistics.ts says why).
+    riskThreshold: riskThresholdFor(options.maxDays),
     prior: { mean: 0, sd: DEFAULT_PRIOR_SD },
     sequentialTuning: sequentialTuning(options.maxDays),
     canary: options.canary,
