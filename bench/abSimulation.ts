@@ -62,6 +62,8 @@ const GROWTHBOOK_PRIOR_SD = 0.3;
 const GRID_PRIOR_SDS = [0.3, 0.1, 0.05];
 const GRID_THRESHOLDS = [2.5e-3, 1e-3, 2.5e-4, 1e-4, 7.5e-5, 5e-5, 3.5e-5, 2.5e-5, 1.5e-5, 1e-5, 5e-6, 2.5e-6, 1e-6];
 
+const Z95 = 1.959963984540054;
+
 function horizonsFrom(argv: string[]): number[] {
   const i = argv.indexOf('--horizons');
   const text = i >= 0 ? argv[i + 1] : '14,30,60';
@@ -69,7 +71,6 @@ function horizonsFrom(argv: string[]): number[] {
   if (!days.every((d) => Number.isInteger(d) && d > 0)) throw new Error('--horizons takes days, e.g. 14,30,60');
   return [...new Set(days)].sort((a, b) => a - b);
 }
-const Z95 = 1.959963984540054;
 
 interface Options {
   experiments: number;
@@ -383,38 +384,39 @@ function main(): void {
           procedures,
         });
       }
-  const grid: GridRow[] = [];
-  for (const priorSd of GRID_PRIOR_SDS)
-    for (const threshold of GRID_THRESHOLDS) {
+  // The Bayesian rule over (prior sd, threshold): its false-positive rate per analysis and horizon and its power,
+  // evaluated once; the grid reads the worst cell over everything, the per-horizon table the worst analysis at each
+  // horizon (so a threshold can be chosen per maximum duration).
+  const bayesRuns = GRID_PRIOR_SDS.flatMap((priorSd) =>
+    GRID_THRESHOLDS.map((threshold) => {
       const proc = firstLook((l) => bayesSide(l, priorSd, threshold));
-      let maxFpr = 0;
-      let maxFprCell = '';
-      for (const a of ANALYSES)
-        for (const horizon of HORIZONS) {
-          const r = evaluate(runs[0][a.key], proc, horizon, 0).rate;
-          if (r > maxFpr) [maxFpr, maxFprCell] = [r, `${a.key}, ${horizon} d`];
-        }
-      grid.push({
+      return {
         priorSd,
         threshold,
-        maxFpr,
-        maxFprCell,
+        fpr: ANALYSES.map((a) => HORIZONS.map((horizon) => evaluate(runs[0][a.key], proc, horizon, 0).rate)),
         pairedPower: HORIZONS.map((h) => evaluate(runs[EFFECTS[1]].paired, proc, h, EFFECTS[1]).rate),
         routedPower: evaluate(runs[EFFECTS[1]]['routed 80/20'], proc, DAYS, EFFECTS[1]).rate,
-      });
-    }
-  // Per horizon: the Bayesian rule's worst false-positive rate over the analyses for each (prior sd, threshold),
-  // so a threshold can be chosen per maximum duration.
-  const bayesByHorizon = HORIZONS.map((horizon) => ({
-    horizon,
-    rows: GRID_PRIOR_SDS.flatMap((priorSd) =>
-      GRID_THRESHOLDS.map((threshold) => {
-        const proc = firstLook((l) => bayesSide(l, priorSd, threshold));
-        const fpr = Math.max(...ANALYSES.map((a) => evaluate(runs[0][a.key], proc, horizon, 0).rate));
-        const pairedPower = evaluate(runs[EFFECTS[1]].paired, proc, horizon, EFFECTS[1]).rate;
-        return { priorSd, threshold, maxFpr: fpr, pairedPower };
+      };
+    }),
+  );
+  const grid: GridRow[] = bayesRuns.map(({ priorSd, threshold, fpr, pairedPower, routedPower }) => {
+    let maxFpr = 0;
+    let maxFprCell = '';
+    ANALYSES.forEach((a, i) =>
+      HORIZONS.forEach((horizon, h) => {
+        if (fpr[i][h] > maxFpr) [maxFpr, maxFprCell] = [fpr[i][h], `${a.key}, ${horizon} d`];
       }),
-    ),
+    );
+    return { priorSd, threshold, maxFpr, maxFprCell, pairedPower, routedPower };
+  });
+  const bayesByHorizon = HORIZONS.map((horizon, h) => ({
+    horizon,
+    rows: bayesRuns.map(({ priorSd, threshold, fpr, pairedPower }) => ({
+      priorSd,
+      threshold,
+      maxFpr: Math.max(...fpr.map((byHorizon) => byHorizon[h])),
+      pairedPower: pairedPower[h],
+    })),
   }));
   const seconds = (performance.now() - started) / 1000;
   const md = markdown(o, cells, grid, srmAlerts, seconds);
